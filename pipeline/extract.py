@@ -1,0 +1,786 @@
+"""Main text and metadata of one page.
+
+trafilatura finds the main text. This module decides what trafilatura is given (the page
+decoded right, with the chrome of clinic blogs removed first: their cookie banners, CTAs,
+"recent posts" and author boxes are the text trafilatura most often keeps) and reads the
+metadata in a fixed order of evidence, so every date records where it came from.
+"""
+
+from __future__ import annotations
+
+import codecs
+import copy
+import gzip
+import json
+import re
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+import charset_normalizer
+import lxml.html
+import trafilatura
+from lxml import etree
+from lxml.html import HtmlElement
+
+EXTRACTOR = f"trafilatura {trafilatura.__version__}+clinicwatch"
+
+
+class ExtractionError(ValueError):
+    """A page that cannot be read or parsed as HTML; the message names the page."""
+
+
+@dataclass(frozen=True)
+class ExtractedPage:
+    title: str | None
+    author: str | None
+    published_at: str | None  # ISO date, YYYY-MM-DD
+    date_source: str | None  # "json-ld", "meta", "text", "url" or None
+    text: str  # paragraphs separated by one blank line
+    extractor: str
+    url: str | None = None  # the URL given, else the page's own canonical URL
+
+
+# ---------------------------------------------------------------------------
+# Decoding
+
+_STRAY_BYTES = "clinicwatch-cp1252"
+
+
+def _decode_stray_bytes(error: UnicodeDecodeError) -> tuple[str, int]:
+    # A UTF-8 template around text pasted from Windows software leaves bytes that are
+    # invalid in the declared charset; read as windows-1252 they are the curly quotes and
+    # accents the author typed. Bytes windows-1252 leaves undefined become U+FFFD.
+    bad = error.object[error.start : error.end]
+    return bytes(bad).decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error(_STRAY_BYTES, _decode_stray_bytes)
+
+# Longest marks first: the UTF-32-LE mark begins with the UTF-16-LE one.
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# The WHATWG prescan reads 1024 bytes, but real heads often put long scripts and style
+# blocks before the charset declaration.
+_PRESCAN_BYTES = 8192
+_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+_CONTENT_TYPE_CHARSET = re.compile(r"""charset\s*=\s*["']?([^;"'\s]+)""", re.I)
+# Browsers read these labels as windows-1252 (WHATWG Encoding standard), and pages that
+# declare them rely on that for curly quotes and dashes in 0x80-0x9F.
+_READ_AS_WINDOWS_1252 = {"ascii", "iso8859-1", "cp1252"}
+
+
+def _codec_name(label: str) -> str | None:
+    try:
+        name = codecs.lookup(label.strip().strip("\"'")).name
+        b"x".decode(name, errors="ignore")  # refuses codecs that are not text encodings ("base64")
+    except LookupError:
+        return None
+    return "cp1252" if name in _READ_AS_WINDOWS_1252 else name
+
+
+def _meta_charset(head: bytes) -> str | None:
+    match = _META_CHARSET.search(head)
+    if not match:
+        return None
+    name = _codec_name(match.group(1).decode("ascii"))
+    # A document whose <meta> can be read as ASCII is not UTF-16/32, whatever it says
+    # (WHATWG rule: such a declaration means UTF-8).
+    if name and name.startswith(("utf-16", "utf-32")):
+        return "utf-8"
+    return name
+
+
+def _is_multibyte_utf8(body: bytes) -> bool:
+    if body.isascii():
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _detected_charset(body: bytes) -> str:
+    # Strict UTF-8 succeeding on non-ASCII bytes is all but proof; the statistical
+    # detector is for the rest.
+    if body.isascii() or _is_multibyte_utf8(body):
+        return "utf-8"
+    matches = charset_normalizer.from_bytes(body)
+    best = matches.best()
+    if best is None:
+        return "cp1252"
+    # On short Western text several code pages read equally well (cp1250 and cp1252 both
+    # make sense of "café"); windows-1252 is what browsers assume for undeclared pages in
+    # Western locales, and the clinics write English, so it wins ties.
+    tied = {m.encoding for m in matches if m.chaos <= best.chaos and m.coherence >= best.coherence}
+    return "cp1252" if "cp1252" in tied else _codec_name(best.encoding) or "cp1252"
+
+
+def decode_html(body: bytes, content_type_charset: str | None = None) -> str:
+    """Text of an HTML body: BOM, then the HTTP charset (a bare label or a whole
+    Content-Type value), then <meta charset>/http-equiv, then detection. Bytes invalid in
+    the chosen charset are read as windows-1252, so decoding never fails."""
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if body.startswith(mark):
+            return body[len(mark) :].decode(encoding, errors=_STRAY_BYTES)
+    declared = None
+    if content_type_charset:
+        match = _CONTENT_TYPE_CHARSET.search(content_type_charset)
+        declared = _codec_name(match.group(1) if match else content_type_charset)
+    declared = declared or _meta_charset(body[:_PRESCAN_BYTES])
+    # Pages served as latin-1/windows-1252 that are in fact valid multibyte UTF-8 are a
+    # common server misconfiguration; the reverse accident is practically impossible.
+    if declared is None or (declared == "cp1252" and _is_multibyte_utf8(body)):
+        declared = _detected_charset(body)
+    return body.decode(declared, errors=_STRAY_BYTES)
+
+
+# ---------------------------------------------------------------------------
+# Boilerplate
+
+# Elements that by HTML semantics never hold a post's body: site navigation, tangential
+# content (sidebars, pull-outs), forms (search, comment, newsletter) and dialogs.
+_CHROME_TAGS = frozenset({"nav", "aside", "form", "dialog"})
+# A page's header and footer are chrome (logo, menus, contact CTA); an article's own
+# header and footer (title, byline, date) stay, for the metadata readers.
+_PAGE_LEVEL_TAGS = frozenset({"header", "footer"})
+# The same landmarks declared with ARIA roles, plus dialogs (consent and popup boxes).
+_CHROME_ROLES = frozenset(
+    {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog"}
+)
+# Class/id tokens are compared after normalising to lower-case words joined by "-"
+# (relatedPosts, related_posts and related-posts are the same token).
+_CHROME_TOKEN = re.compile(
+    "|".join(
+        (
+            # consent banners and their settings panels
+            r"cookie|consent|gdpr",
+            # e-mail capture boxes
+            r"newsletter|subscribe|subscription|mailchimp|mc4wp|(?:^|-)(?:sign-?up|opt-?in)(?:-|$)",
+            # share buttons
+            r"(?:^|-)(?:share|sharing|social)(?:-|$)|sharedaddy|sharethis|addthis|addtoany",
+            # lists of other posts
+            r"(?:^|-)(?:related|recent|popular|trending)(?:-|$)|relatedposts|read-?next|more-stories",
+            # comments and the reply form
+            r"(?:^|-)(?:comments?|respond|disqus)(?:-|$)|commentlist",
+            # author boxes; a bare "author" class is the byline, which is not removed
+            r"author-?(?:bio|box|info|card|profile|description)|about-(?:the-)?author",
+            r"breadcrumb",
+            # sidebars; "widget" only as the leading word (WordPress sidebar widgets are
+            # "widget widget_recent_entries"), because page builders wrap body text in
+            # classes like "elementor-widget-text-editor"
+            r"sidebar|^widgets?(?:-|$)",
+            # calls to action ("Book a free consultation")
+            r"(?:^|-)cta(?:-|$)|call-to-action",
+            r"popup|(?:^|-)modal(?:-|$)",
+        )
+    )
+)
+# Tokens that describe a state or a taxonomy term rather than what the element is:
+# WordPress puts "has-sidebar" on <body> and "category-social-anxiety" on the <article>.
+_DESCRIPTIVE_FIRST_WORDS = frozenset(
+    {"has", "is", "with", "without", "no", "category", "tag", "format", "type", "status"}
+)
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]")
+_MAIN_CONTAINERS = etree.XPath(".//main | .//*[@role='main' or @itemprop='articleBody']")
+
+
+def _normalised_token(token: str) -> str:
+    return _CAMEL_BOUNDARY.sub("-", token).replace("_", "-").lower()
+
+
+def _is_chrome_token(token: str) -> bool:
+    normalised = _normalised_token(token)
+    return normalised.split("-", 1)[0] not in _DESCRIPTIVE_FIRST_WORDS and bool(_CHROME_TOKEN.search(normalised))
+
+
+def _class_and_id_tokens(element: HtmlElement) -> list[str]:
+    return f"{element.get('class') or ''} {element.get('id') or ''}".split()
+
+
+def _spaced_text(element: HtmlElement) -> str:
+    """Visible text with a space between text nodes, so that a date and the byline after it
+    ("2025</span>by") stay apart."""
+    return " ".join(" ".join(_VISIBLE_TEXT(element)).split())
+
+
+def _text_length(element: HtmlElement) -> int:
+    return sum(len(text.strip()) for text in _VISIBLE_TEXT(element))
+
+
+def _main_article(root: HtmlElement) -> HtmlElement | None:
+    """The <article> with the most text: the post, not a teaser in a list of posts."""
+    return max(root.iter("article"), key=_text_length, default=None)
+
+
+def _paragraph_core(root: HtmlElement) -> HtmlElement | None:
+    """The element whose direct <p> children hold the most text: where the post's prose
+    is, whatever the classes around it say (the Readability heuristic)."""
+    scores: dict[HtmlElement, int] = {}
+    for paragraph in root.iter("p"):
+        parent = paragraph.getparent()
+        if parent is not None:
+            scores[parent] = scores.get(parent, 0) + _text_length(paragraph)
+    return max(scores, key=scores.get, default=None)
+
+
+def _main_content(root: HtmlElement) -> list[HtmlElement]:
+    """Elements that hold the post: landmarks (<main>, role=main, articleBody, the longest
+    <article>) and the paragraph core."""
+    candidates = [*_MAIN_CONTAINERS(root), _main_article(root), _paragraph_core(root)]
+    return [element for element in candidates if element is not None]
+
+
+def _is_chrome(element: HtmlElement) -> bool:
+    tag = element.tag
+    if tag in _CHROME_TAGS:
+        return True
+    if tag in _PAGE_LEVEL_TAGS and next(element.iterancestors("article", "main"), None) is None:
+        return True
+    if (element.get("role") or "").strip().lower() in _CHROME_ROLES:
+        return True
+    return any(_is_chrome_token(token) for token in _class_and_id_tokens(element))
+
+
+def strip_boilerplate(tree: HtmlElement) -> HtmlElement:
+    """A copy of the page without its site chrome (see the rules above).
+
+    Layout classes mention chrome words ("l-sidebar-fixed", "content-with-sidebar-wrp")
+    on the very wrappers of the post, so the main content and every element around it
+    are kept whatever their classes say, and so is anything holding more than half of
+    the page's text."""
+    root = copy.deepcopy(tree)
+    kept = {root, *root.iter("body")}
+    for element in _main_content(root):
+        kept.add(element)
+        kept.update(element.iterancestors())
+    largest_removable = _text_length(root) / 2
+    doomed = []
+    pending = [root]
+    while pending:
+        for child in pending.pop().iterchildren(etree.Element):
+            if child not in kept and _is_chrome(child) and _text_length(child) <= largest_removable:
+                doomed.append(child)
+            else:
+                pending.append(child)
+    for element in doomed:
+        element.drop_tree()  # keeps the tail text, which belongs to the parent
+    return root
+
+
+# ---------------------------------------------------------------------------
+# Main text
+
+# Below this many characters the stripped page "yields almost nothing": a wrongly
+# removed wrapper is likelier than a post this short.
+_ALMOST_NOTHING = 200
+# trafilatura's inline elements; every other element of its output is a block.
+_INLINE_TAGS = frozenset({"hi", "ref", "del", "span", "sub", "sup", "graphic", "code"})
+_SPACES = re.compile(r"[^\S\n]+")
+_SPACED_NEWLINES = re.compile(r" ?\n[\s]*")
+
+
+def _flush_paragraph(pieces: list[str], paragraphs: list[str]) -> None:
+    text = _SPACED_NEWLINES.sub("\n", _SPACES.sub(" ", "".join(pieces))).strip()
+    if text:
+        paragraphs.append(text)
+    pieces.clear()
+
+
+def _is_flat_row(row: etree._Element) -> bool:
+    """A table row of plain cells, read as one line; layout tables put whole blocks in cells."""
+    return all(
+        node.tag in _INLINE_TAGS or node.tag in ("cell", "lb") for cell in row for node in cell.iter(etree.Element)
+    )
+
+
+def _paragraphs(element: etree._Element) -> list[str]:
+    """Paragraphs of trafilatura's XML body: one per block (p, head, item, quote, table
+    row...), with inline markup flattened and <lb/> kept as a line break.
+
+    Hand-written because trafilatura's plain-text output marks list items with "- ",
+    table cells with "|" and separates paragraphs with a single newline."""
+    paragraphs: list[str] = []
+    pieces = [element.text or ""]
+    for child in element:
+        if child.tag == "row" and _is_flat_row(child):
+            _flush_paragraph(pieces, paragraphs)
+            _flush_paragraph([" ".join("".join(cell.itertext()) for cell in child)], paragraphs)
+        elif child.tag == "lb":
+            pieces.append("\n")
+        elif child.tag in _INLINE_TAGS:
+            pieces.append("".join(child.itertext()))
+        else:
+            _flush_paragraph(pieces, paragraphs)
+            paragraphs.extend(_paragraphs(child))
+        pieces.append(child.tail or "")
+    _flush_paragraph(pieces, paragraphs)
+    return paragraphs
+
+
+def _trafilatura_text(tree: HtmlElement, url: str | None) -> str:
+    document = trafilatura.bare_extraction(
+        tree, url=url, include_comments=False, include_tables=True, include_images=False, favor_recall=True
+    )
+    if document is None or document.body is None:
+        return ""
+    return "\n\n".join(_paragraphs(document.body))
+
+
+def _main_text(tree: HtmlElement, stripped: HtmlElement, url: str | None) -> str:
+    text = _trafilatura_text(stripped, url)
+    if len(text) >= _ALMOST_NOTHING:
+        return text
+    return max(text, _trafilatura_text(tree, url), key=len)
+
+
+def _without_leading_title(text: str, titles: list[str | None]) -> str:
+    """The text without a first paragraph that repeats the title: trafilatura keeps the
+    post's <h1>, but the title is a field of its own and not part of the body."""
+    first, _, rest = text.partition("\n\n")
+    repeated = {_comparable(title) for title in titles if title}
+    return rest if rest and _comparable(first) in repeated else text
+
+
+# ---------------------------------------------------------------------------
+# Dates
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_MONTH = (
+    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_DATE_PATTERNS = (
+    re.compile(r"(?<!\d)(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})(?!\d)"),
+    # US order: the clinics are American
+    re.compile(r"(?<!\d)(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})(?!\d)"),
+    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+(?P<year>\d{{4}})\b", re.I),
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})\b", re.I),
+)
+# /2025/03/04/slug or a slug holding 2025-03-04
+_URL_DATE = re.compile(
+    r"/(?P<year>(?:19|20)\d{2})/(?P<month>\d{1,2})/(?P<day>\d{1,2})(?:/|$)"
+    r"|(?<!\d)(?P<iso>(?:19|20)\d{2}-\d{2}-\d{2})(?!\d)"
+)
+# Visible dates introduced as the publication date ("Posted March 3, 2025").
+_PUBLISHED_PHRASE = re.compile(r"\b(?:posted|published)(?:\s+on)?\s*:?\s*$", re.I)
+# Elements a theme marks as holding the date ("entry-meta", "post-date", "byline").
+_DATE_CLASS = re.compile(r"(?:^|-)(?:date|posted|published|pubdate|time-?stamp|byline|meta)(?:-|$)")
+# Such an element is a short line; a long one is a container whose class only mentions it.
+_MAX_DATE_LINE_CHARS = 200
+_UPDATE_CLASS = re.compile(r"updated|modified")
+_EARLIEST_YEAR = 1995  # before the web had blogs
+
+
+def _valid_date(year: int, month: int, day: int) -> str | None:
+    if not _EARLIEST_YEAR <= year <= date.today().year + 1:
+        return None
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _date_from_match(match: re.Match) -> str | None:
+    month = match.group("month")
+    number = int(month) if month.isdigit() else _MONTHS[month[:3].lower()]
+    return _valid_date(int(match.group("year")), number, int(match.group("day")))
+
+
+def _dates_in(text: str) -> list[tuple[int, str]]:
+    """(position, ISO date) of every recognised date in the text, in order."""
+    found = []
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            if iso := _date_from_match(match):
+                found.append((match.start(), iso))
+    return sorted(found)
+
+
+def _first_date(text: str | None) -> str | None:
+    dates = _dates_in(text or "")
+    return dates[0][1] if dates else None
+
+
+def _date_from_url(url: str | None) -> str | None:
+    path = re.sub(r"^[a-z]+://[^/]+", "", url or "", flags=re.I)
+    for match in _URL_DATE.finditer(path):
+        if match.group("iso"):
+            iso = _first_date(match.group("iso"))
+        else:
+            iso = _valid_date(int(match.group("year")), int(match.group("month")), int(match.group("day")))
+        if iso:
+            return iso
+    return None
+
+
+def _date_from_visible_text(stripped: HtmlElement) -> str | None:
+    times = list(stripped.iter("time"))
+    # WordPress prints both <time class="entry-date published"> and <time class="updated">
+    first_published = sorted(times, key=lambda time: bool(_UPDATE_CLASS.search(time.get("class") or "")))
+    for time in first_published:
+        if iso := _first_date(time.get("datetime")) or _first_date(_spaced_text(time)):
+            return iso
+    for element in stripped.iter(etree.Element):
+        if any(_DATE_CLASS.search(_normalised_token(token)) for token in _class_and_id_tokens(element)):
+            line = _spaced_text(element)
+            if len(line) <= _MAX_DATE_LINE_CHARS and (iso := _first_date(line)):
+                return iso
+    text = _spaced_text(stripped)
+    for position, iso in _dates_in(text):
+        if _PUBLISHED_PHRASE.search(text[max(0, position - 30) : position]):
+            return iso
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Page metadata: JSON-LD and <meta>
+
+_JSON_LD = etree.XPath(
+    "//script[translate(normalize-space(@type), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+    " = 'application/ld+json']"
+)
+_ARTICLE_TYPE = re.compile(r"(?:Article|Posting|MedicalWebPage)$")
+_META_DATE_KEYS = (
+    "article:published_time", "og:article:published_time", "og:published_time", "published_time",
+    "datepublished", "publishdate", "publish-date", "publish_date", "pubdate", "article.published",
+    "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued", "dc.date.created",
+    "dcterms.created", "dc.date", "dcterms.date", "date",
+)  # fmt: skip
+_META_AUTHOR_KEYS = (
+    "author", "article:author", "dc.creator", "dcterms.creator", "byl", "parsely-author", "sailthru.author",
+)  # fmt: skip
+_ITEMPROP_DATE_PUBLISHED = etree.XPath("//*[@itemprop='datePublished']")
+
+
+def _json_ld_objects(tree: HtmlElement) -> list[dict]:
+    """Every JSON object in the page's JSON-LD blocks, nested ones included, in order."""
+    objects = []
+    for script in _JSON_LD(tree):
+        try:
+            pending = deque([json.loads(script.text or "", strict=False)])
+        except ValueError:
+            continue  # hand-written JSON-LD is often broken; the other sources remain
+        while pending:
+            item = pending.popleft()
+            if isinstance(item, dict):
+                objects.append(item)
+                pending.extend(item.values())
+            elif isinstance(item, list):
+                pending.extend(item)
+    return objects
+
+
+def _types(item: dict) -> list[str]:
+    kind = item.get("@type")
+    if isinstance(kind, list):
+        return [k for k in kind if isinstance(k, str)]
+    return [kind] if isinstance(kind, str) else []
+
+
+def _articles_first(objects: list[dict]) -> list[dict]:
+    return sorted(objects, key=lambda item: not any(_ARTICLE_TYPE.search(kind) for kind in _types(item)))
+
+
+def _person_names(value: object, by_id: dict[str, dict]) -> list[str]:
+    if isinstance(value, str):
+        return [] if value.startswith(("http://", "https://")) else [value]
+    if isinstance(value, list):
+        return [name for item in value for name in _person_names(item, by_id)]
+    if isinstance(value, dict):
+        name = value.get("name") or by_id.get(str(value.get("@id")), {}).get("name")
+        return _person_names(name, by_id) if isinstance(name, str | list) else []
+    return []
+
+
+def _json_ld_author(objects: list[dict]) -> str | None:
+    # Yoast puts the author in the @graph and refers to it by @id from the article.
+    by_id = {str(item["@id"]): item for item in objects if "@id" in item and "name" in item}
+    for item in _articles_first(objects):
+        if "author" in item and (names := [n for n in map(_clean_author, _person_names(item["author"], by_id)) if n]):
+            return ", ".join(dict.fromkeys(names))
+    return None
+
+
+def _json_ld_date(objects: list[dict]) -> str | None:
+    for item in _articles_first(objects):
+        if isinstance(item.get("datePublished"), str) and (iso := _first_date(item["datePublished"])):
+            return iso
+    return None
+
+
+def _meta_values(tree: HtmlElement) -> dict[str, str]:
+    """First content of each <meta> key (name, property or itemprop), lower-cased keys."""
+    values: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+        content = (meta.get("content") or "").strip()
+        if key and content:
+            values.setdefault(key, content)
+    return values
+
+
+def _meta_date(tree: HtmlElement, meta: dict[str, str]) -> str | None:
+    for key in _META_DATE_KEYS:
+        if iso := _first_date(meta.get(key)):
+            return iso
+    # Microdata (<time itemprop="datePublished" datetime=...>) is machine-readable page
+    # metadata like <meta>, so it counts as "meta".
+    for element in _ITEMPROP_DATE_PUBLISHED(tree):
+        if iso := _first_date(element.get("datetime") or element.get("content")):
+            return iso
+    return None
+
+
+def _published_date(
+    tree: HtmlElement, stripped: HtmlElement, objects: list[dict], meta: dict[str, str], url: str | None
+) -> tuple[str | None, str | None]:
+    """(ISO date, source), trying the sources from the most to the least deliberate."""
+    for source, find in (
+        ("json-ld", lambda: _json_ld_date(objects)),
+        ("meta", lambda: _meta_date(tree, meta)),
+        ("text", lambda: _date_from_visible_text(stripped)),
+        ("url", lambda: _date_from_url(url)),
+    ):
+        if iso := find():
+            return iso, source
+    return None, None
+
+
+# ---------------------------------------------------------------------------
+# Author
+
+_CREDENTIALS = r"MD|M\.D\.|DO|D\.O\.|PhD|Ph\.D\.|NP|PA-C|RN|APRN|DNP|CRNA|PMHNP-BC|FNP-C|LCSW|LPC|MSN|MPH"
+_NAME = (
+    r"(?P<name>(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?[A-Z][\w'’.-]*"
+    r"(?:\s+(?:[A-Z][\w'’.-]*|de|del|van|von|da|di|la|le))*"
+    rf"(?:,?\s+(?:{_CREDENTIALS})(?![\w-]))*)"
+)
+# "By Dr. Jane Roe", "Posted on March 3, 2025 by Jane Roe, MD"; only at the start of a
+# short element, so "photo by ..." credits and body sentences are not bylines.
+_BYLINE = re.compile(r"^(?:(?i:posted|written|published)\b.{0,40}?\s)?(?i:by)\s+" + _NAME)
+_BYLINE_PREFIX = re.compile(r"^(?:(?:written|posted|published)\s+)?by\s*:?\s+|^author\s*:\s*", re.I)
+_BYLINE_END = re.compile(r"\s+(?:on|at|in)\s+|\s+[|•·—–-]\s+|\s*[|•·]\s*")
+_BYLINE_CLASS = re.compile(r"(?:^|-)(?:byline|author|writer)(?:-name)?$")
+_BYLINE_TAGS = ("p", "div", "span", "a", "li", "address", "small", "em", "strong")
+_MAX_BYLINE_CHARS = 150
+_MAX_NAME_WORDS = 8
+
+
+def _clean_author(raw: str | None) -> str | None:
+    text = _BYLINE_PREFIX.sub("", " ".join((raw or "").split()))
+    text = _BYLINE_END.split(text, maxsplit=1)[0]
+    if dates := _dates_in(text):
+        text = text[: dates[0][0]]
+    text = text.strip(" ,;:")
+    plausible = (
+        2 <= len(text) <= 80
+        and len(text.split()) <= _MAX_NAME_WORDS
+        and any(char.isalpha() for char in text)
+        and not text.startswith(("http://", "https://"))
+    )
+    return text if plausible else None
+
+
+def _name_in_byline(text: str, labelled: bool) -> str | None:
+    """The name in a byline ("By Jane Roe | March 3"); an element the page labels as the
+    author (class "author", "byline") may hold the bare name."""
+    if len(text) > _MAX_BYLINE_CHARS:
+        return None
+    if match := _BYLINE.match(text):
+        return _clean_author(match.group("name"))
+    return _clean_author(text) if labelled and not _dates_in(text) else None
+
+
+def _byline_author(stripped: HtmlElement) -> str | None:
+    for link in stripped.xpath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"):
+        if name := _name_in_byline(_spaced_text(link), labelled=True):
+            return name
+    for element in stripped.xpath("//*[@itemprop='author']"):
+        names = element.xpath(".//*[@itemprop='name']")
+        named = names[0] if names else element
+        raw = element.get("content") or named.get("content") or _spaced_text(named)
+        if name := _name_in_byline(raw, labelled=True):
+            return name
+    for element in stripped.iter(*_BYLINE_TAGS):
+        labelled = any(_BYLINE_CLASS.search(_normalised_token(token)) for token in _class_and_id_tokens(element))
+        if labelled and (name := _name_in_byline(_spaced_text(element), labelled=True)):
+            return name
+    for element in stripped.iter(*_BYLINE_TAGS):
+        if name := _name_in_byline(_spaced_text(element), labelled=False):
+            return name
+    return None
+
+
+def _author(
+    tree: HtmlElement, stripped: HtmlElement, objects: list[dict], meta: dict[str, str], url: str | None
+) -> str | None:
+    meta_author = next((name for key in _META_AUTHOR_KEYS if (name := _clean_author(meta.get(key)))), None)
+    return (
+        _json_ld_author(objects)
+        or meta_author
+        or _byline_author(stripped)
+        or _clean_author(trafilatura.extract_metadata(tree, default_url=url).author)
+    )
+
+
+# ---------------------------------------------------------------------------
+# Title
+
+# " | ", " – ", " — ", " · ", " • ", " » ", " :: " and a spaced hyphen separate a site name
+_TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—·•»]|::)\s+|\s+-\s+")
+# A leading segment is only taken for a site name behind these ("Clinic | Post").
+_LEADING_SEPARATOR = re.compile(r"[|»•·]|::")
+_MAX_SITE_NAME_WORDS = 4
+
+
+def _comparable(text: str) -> str:
+    return "".join(char for char in text.casefold() if char.isalnum())
+
+
+def _names_site(segment: str, site_name: str) -> bool:
+    segment, site_name = _comparable(segment), _comparable(site_name)
+    if not segment or not site_name:
+        return False
+    # "Sunrise Clinic" names the site in "Sunrise Clinic of Ohio" and the reverse
+    overlaps = min(len(segment), len(site_name)) >= 4 and (site_name in segment or segment in site_name)
+    return segment == site_name or overlaps
+
+
+def _without_site_name(title: str, site_names: list[str], guess: bool) -> str:
+    """The title without a leading or trailing site name; when no site name is known and
+    `guess` is set, a short last segment (or a short first one before "|") is taken as it."""
+    separators = list(_TITLE_SEPARATOR.finditer(title))
+    if not separators:
+        return title
+    first, last = separators[0], separators[-1]
+    leading, rest_after_first = title[: first.start()], title[first.end() :]
+    trailing, rest_before_last = title[last.end() :], title[: last.start()]
+    for site_name in site_names:
+        if _names_site(trailing, site_name):
+            return rest_before_last
+        if _names_site(leading, site_name):
+            return rest_after_first
+    if site_names or not guess:
+        return title
+    if len(trailing.split()) <= _MAX_SITE_NAME_WORDS and len(trailing) < len(rest_before_last):
+        return rest_before_last
+    if (
+        _LEADING_SEPARATOR.search(first.group())
+        and len(leading.split()) <= _MAX_SITE_NAME_WORDS
+        and len(leading) < len(rest_after_first)
+    ):
+        return rest_after_first
+    return title
+
+
+def _post_heading(stripped: HtmlElement) -> str | None:
+    article = _main_article(stripped)
+    for container in ([article] if article is not None else []) + _MAIN_CONTAINERS(stripped):
+        if headings := container.xpath(".//h1"):
+            return headings[0].text_content()
+    headings = stripped.xpath("//h1")
+    return headings[0].text_content() if len(headings) == 1 else None
+
+
+def _title(tree: HtmlElement, heading: str | None, meta: dict[str, str], site_name: str | None) -> str | None:
+    site_names = [name for name in (site_name, meta.get("og:site_name")) if name]
+    titles = tree.xpath("//head/title")
+    for candidate, from_heading in (
+        (heading, True),
+        (meta.get("og:title"), False),
+        (titles[0].text_content() if titles else None, False),
+    ):
+        text = " ".join((candidate or "").split())
+        if text:
+            # A post's <h1> rarely carries the site name, and a dash in it is the author's.
+            return _without_site_name(text, site_names, guess=not from_heading).strip() or text
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Pages and files
+
+
+def _canonical_url(tree: HtmlElement, meta: dict[str, str]) -> str | None:
+    links = tree.xpath("//link[contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]/@href")
+    return (links[0].strip() if links else None) or meta.get("og:url")
+
+
+def _parse(text: str) -> HtmlElement:
+    # trafilatura's loader repairs common damage but rejects fragments ("<p>...</p>" alone),
+    # which lxml parses into a whole document.
+    tree = trafilatura.load_html(text) if text.strip() else None
+    if tree is None:
+        try:
+            tree = lxml.html.document_fromstring(text)
+        except (etree.ParserError, ValueError) as error:
+            raise ExtractionError(f"not an HTML document ({error})") from error
+    return tree
+
+
+def extract_page(html: str | bytes, url: str | None = None, *, site_name: str | None = None) -> ExtractedPage:
+    """Main text and metadata of one page (bytes are decoded with decode_html)."""
+    tree = _parse(decode_html(html) if isinstance(html, bytes) else html)
+    stripped = strip_boilerplate(tree)
+    objects, meta = _json_ld_objects(tree), _meta_values(tree)
+    page_url = url or _canonical_url(tree, meta)
+    published_at, date_source = _published_date(tree, stripped, objects, meta, page_url)
+    heading = _post_heading(stripped)
+    title = _title(tree, heading, meta, site_name)
+    return ExtractedPage(
+        title=title,
+        author=_author(tree, stripped, objects, meta, page_url),
+        published_at=published_at,
+        date_source=date_source,
+        text=_without_leading_title(_main_text(tree, stripped, page_url), [title, heading]),
+        extractor=EXTRACTOR,
+        url=page_url,
+    )
+
+
+def _is_page_file(path: Path) -> bool:
+    return path.name.lower().endswith((".html", ".html.gz"))
+
+
+def iter_page_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """The given files, and the .html/.html.gz files under the given folders (sorted)."""
+    for path in map(Path, paths):
+        if path.is_dir():
+            yield from sorted(found for found in path.rglob("*") if found.is_file() and _is_page_file(found))
+        elif path.exists():
+            yield path
+        else:
+            raise ExtractionError(f"{path}: no such file or folder")
+
+
+def extract_file(path: str | Path, url: str | None = None) -> ExtractedPage:
+    """extract_page over a saved .html or .html.gz file; errors name the file."""
+    path = Path(path)
+    try:
+        body = path.read_bytes()
+        if path.name.lower().endswith(".gz"):
+            body = gzip.decompress(body)
+        return extract_page(body, url)
+    except Exception as error:  # whatever fails, the user needs to know on which file
+        raise ExtractionError(f"{path}: {error}") from error
+
+
+def page_record(path: str | Path, url: str | None = None) -> dict:
+    """The object `clinicwatch extract` prints for one file."""
+    page = asdict(extract_file(path, url))
+    fields = ("url", "title", "author", "published_at", "text")
+    return {"path": str(path), **{field: page[field] for field in fields}}

@@ -1,0 +1,166 @@
+"""Is a post about ketamine and how it changes the brain? An explainable rule.
+
+DESIGN.md: a post is relevant when it is about ketamine (esketamine, Spravato included) as a
+treatment AND discusses how the brain changes (neuroplasticity, synaptic or neural
+connections, synaptogenesis, dendrites or spines, BDNF, glutamate-driven growth, "rewiring",
+metaplasticity), whether or not the word "neuroplasticity" appears.
+
+The rule, from three lexicons of regular expressions (case-insensitive, one canonical
+concept name per named group; where phrases overlap the more specific one wins, so
+"new synapses" counts once, as synaptogenesis):
+
+1. Ketamine is a subject of the post. Ketamine mentions (ketamine, esketamine/Spravato)
+   are weighted: a title mention counts ``TITLE_WEIGHT`` times. *Prominence* is
+   ``min(1, weighted mentions / 3)``: a title mention, or three mentions in the text, is
+   full prominence; one passing mention is a third. *Share* compares ketamine with the most
+   mentioned competing treatment (psilocybin, MDMA, LSD, TMS, ECT, SSRIs), weighted the same
+   way: ``min(1, 2 * ketamine / (ketamine + competitor))``, 1 while ketamine is mentioned at
+   least as often. ``subject = prominence * share``. Once ketamine is named, each
+   "infusion" counts as half a mention (on a clinic blog, "your infusion" is a ketamine one). So a TMS post with ketamine in passing,
+   or a psilocybin post comparing itself with ketamine, scores low.
+2. Brain change is discussed. Each distinct plasticity concept adds its weight (1; 0.5 for
+   glutamate/NMDA and mTOR, which alone describe ketamine's pharmacology rather than growth)
+   and each repeat adds half its weight, up to twice its weight (so a press release saying
+   "NMDA" twenty times is not discussing plasticity): ``plasticity = min(1, evidence / 3)``.
+   One footer mention of "neuroplasticity" is 1/3; two distinct concepts, or one concept
+   three times, are 2/3; three distinct concepts are 1.
+3. Co-occurrence: ``together`` is the share of plasticity mentions that sit in a paragraph
+   (blank-line separated; the title counts as one) that also mentions ketamine, so a
+   plasticity line in a footer or a sidebar paragraph adds nothing here.
+
+``score = subject * (0.8 * plasticity + 0.2 * together)``, in [0, 1]; relevant when
+``score >= THRESHOLD`` (0.5). With ketamine fully the subject, this takes two distinct
+concepts, or one concept mentioned twice next to ketamine; a lone mention never passes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+THRESHOLD = 0.5
+TITLE_WEIGHT = 3
+FULL_PROMINENCE = 3
+FULL_PLASTICITY = 3.0
+REPEAT_FACTOR = 0.5
+MAX_CONCEPT_EVIDENCE = 2.0
+PLASTICITY_SHARE = 0.8
+
+
+def _lexicon(concepts: dict[str, str]) -> re.Pattern[str]:
+    """One alternation with a named group per concept; earlier concepts win overlapping matches."""
+    return re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in concepts.items()), re.IGNORECASE)
+
+
+KETAMINE = _lexicon({
+    "esketamine": r"\besketamine\b|\bspravato\b",
+    "ketamine": r"\bketamine\b",
+})
+
+INFUSION = re.compile(r"\binfusions?\b", re.IGNORECASE)
+INFUSION_WEIGHT = 0.5
+
+COMPETITORS = _lexicon({
+    "psilocybin": r"\bpsilocybin\b|\bmagic mushrooms?\b|\bpsychedelic mushrooms?\b",
+    "mdma": r"\bmdma\b|\becstasy\b",
+    "lsd": r"\blsd\b",
+    "tms": r"\b(?:r|deep |d)?tms\b|\btranscranial magnetic stimulation\b",
+    "ect": r"\bect\b|\belectroconvulsive\b",
+    "ssri": r"\bssris?\b|\bselective serotonin\b|\b(?:sertraline|fluoxetine|escitalopram|citalopram|paroxetine)\b"
+            r"|\b(?:zoloft|prozac|lexapro|celexa|paxil)\b",
+})
+
+_NEURAL = r"(?:neural|neuronal|nerve|brain|synaptic)"
+PLASTICITY = _lexicon({
+    "metaplasticity": r"\bmetaplastic\w*",
+    "synaptogenesis": r"\bsynaptogen\w*|\bsynapse formation\b|\bsynaptic (?:re)?growth\b|\bsynapse (?:re)?growth\b"
+                      r"|\b(?:(?:re)?grow|regenerat|rebuil)\w* (?:new |back )?(?:synapses|synaptic connections|connections)\b"
+                      r"|\b(?:form|creat)\w* (?:new )?(?:synapses|synaptic connections|neural connections)\b"
+                      r"|\bnew synapses\b|\bsynapses (?:re)?grow\w*|\bregrowth of synapses\b",
+    "rewiring": r"\bre-?wir(?:e|es|ed|ing)\b",
+    "neuroplasticity": r"\bneuro-?plastic\w*|\b(?:brain|neural|synaptic) plasticity\b|\bplasticity\b",
+    "neural_connections": rf"\b{_NEURAL} (?:connections?|connectivity|pathways?|circuits?|networks?)\b"
+                          r"|\bnew connections\b|\bconnections between (?:neurons|brain cells|nerve cells|brain regions)\b"
+                          r"|\bfunctional connectivity\b",
+    "synapses": r"\bsynap(?:se|ses|tic)\b",
+    "dendrites": r"\bdendrit\w*|\bspine density\b",
+    "bdnf": r"\bbdnf\b|\bbrain[- ]derived neurotrophic factor\b|\bneurotroph\w*",
+    "neurogenesis": r"\bneurogenesis\b|\bnew (?:neurons|brain cells)\b",
+    "glutamate": r"\bglutamat\w*|\bnmda\b|\bampa\b",
+    "mtor": r"\bmtor\b",
+})
+
+# Pharmacology words that alone do not say the brain changes.
+_SUPPORTING = {"glutamate": 0.5, "mtor": 0.5}
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+@dataclass(frozen=True)
+class Relevance:
+    is_relevant: bool
+    score: float
+    concepts: tuple[str, ...]
+
+
+def concept_counts(pattern: re.Pattern[str], text: str) -> Counter[str]:
+    """How often each concept of a lexicon occurs in the text."""
+    return Counter(match.lastgroup for match in pattern.finditer(text))
+
+
+def ketamine_subject(title: str, text: str) -> float:
+    """How much ketamine is a subject of the post (prominence times share against competitors)."""
+    ketamine = _weighted_total(KETAMINE, title, text)
+    if not ketamine:
+        return 0.0
+    # Once ketamine is named, "your infusion" on a clinic blog is a ketamine infusion: half a mention.
+    ketamine += INFUSION_WEIGHT * _weighted_total(INFUSION, title, text)
+    competitors = Counter()
+    for source, weight in ((title, TITLE_WEIGHT), (text, 1)):
+        for name, count in concept_counts(COMPETITORS, source).items():
+            competitors[name] += weight * count
+    rival = max(competitors.values(), default=0)
+    prominence = min(1.0, ketamine / FULL_PROMINENCE)
+    share = min(1.0, 2 * ketamine / (ketamine + rival))
+    return prominence * share
+
+
+def plasticity_evidence(counts: Counter[str]) -> float:
+    """How much the post discusses brain change, in [0, 1]."""
+    evidence = sum(
+        _SUPPORTING.get(name, 1.0) * min(MAX_CONCEPT_EVIDENCE, 1 + REPEAT_FACTOR * (n - 1)) for name, n in counts.items()
+    )
+    return min(1.0, evidence / FULL_PLASTICITY)
+
+
+def co_occurrence(title: str, text: str) -> float:
+    """Share of plasticity mentions in a paragraph (or the title) that also mentions ketamine."""
+    together = total = 0
+    for paragraph in [title, *_PARAGRAPH_BREAK.split(text)]:
+        mentions = sum(concept_counts(PLASTICITY, paragraph).values())
+        total += mentions
+        if mentions and KETAMINE.search(paragraph):
+            together += mentions
+    return together / total if total else 0.0
+
+
+def assess_relevance(title: str | None, text: str) -> Relevance:
+    """Score a post against DESIGN.md's relevance definition (see the module docstring)."""
+    title = title or ""
+    plasticity_counts = concept_counts(PLASTICITY, title) + concept_counts(PLASTICITY, text)
+    score = ketamine_subject(title, text) * (
+        PLASTICITY_SHARE * plasticity_evidence(plasticity_counts)
+        + (1 - PLASTICITY_SHARE) * co_occurrence(title, text)
+    )
+    ketamine_counts = concept_counts(KETAMINE, title) + concept_counts(KETAMINE, text)
+    concepts = tuple(_ordered(ketamine_counts, KETAMINE)) + tuple(_ordered(plasticity_counts, PLASTICITY))
+    return Relevance(is_relevant=score >= THRESHOLD, score=score, concepts=concepts)
+
+
+def _weighted_total(pattern: re.Pattern[str], title: str, text: str) -> int:
+    return TITLE_WEIGHT * sum(concept_counts(pattern, title).values()) + sum(concept_counts(pattern, text).values())
+
+
+def _ordered(counts: Counter[str], pattern: re.Pattern[str]) -> list[str]:
+    """Concept names found, in the lexicon's order, so the same post always reports the same tuple."""
+    return [name for name in pattern.groupindex if counts[name]]

@@ -1,0 +1,65 @@
+"""The batch stage: summarize every pending post, one transaction per batch."""
+
+from __future__ import annotations
+
+import sys
+from typing import Iterator, Protocol
+
+import sqlite_utils
+from tqdm import tqdm
+
+from db.queries import pending_summary_posts
+from db.store import save_summaries
+
+
+class Summarizer(Protocol):
+    method: str
+    model: str
+    model_revision: str | None
+    params: dict
+
+    def summarize_many(self, texts: list[str]) -> list[str]: ...
+
+
+def batches(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def summary_row(post: dict, summary: str, summarizer: Summarizer) -> dict:
+    return {
+        "post_id": post["id"],
+        # The hash of the text that was summarized, so an edited post becomes pending again.
+        "content_hash": post["content_hash"],
+        "summary": summary,
+        "method": summarizer.method,
+        "model": summarizer.model,
+        "model_revision": summarizer.model_revision,
+        "params": summarizer.params,
+    }
+
+
+def summarize_pending(
+    db: sqlite_utils.Database,
+    summarizer: Summarizer,
+    *,
+    batch_size: int = 16,
+    limit: int | None = None,
+    progress: bool = True,
+) -> int:
+    """Summarize posts with no summary of their current text by this summarizer; return how many were written.
+
+    Each batch is written in one transaction, so a killed run loses at most the batch in
+    hand and the next run picks up from there. A post with no sentence fit for a summary
+    is stored with an empty summary, so it is not tried again until its text changes.
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    posts = pending_summary_posts(db, summarizer.method, summarizer.model, limit)
+    written = 0
+    with tqdm(total=len(posts), desc="summarizing", unit="post", file=sys.stderr, disable=not progress) as bar:
+        for batch in batches(posts, batch_size):
+            summaries = summarizer.summarize_many([post["text"] for post in batch])
+            written += save_summaries(db, [summary_row(p, s, summarizer) for p, s in zip(batch, summaries)])
+            bar.update(len(batch))
+    return written

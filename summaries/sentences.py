@@ -1,0 +1,157 @@
+"""Sentences of a post, and which of them may stand in a summary.
+
+A summary of a clinic's post should carry what the post claims, so sentences that only
+steer the reader (headings, questions, calls to action, contact details, "in this post we
+will ...", the clinic praising itself) are never candidates, however central their words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pysbd
+
+MIN_WORDS = 6
+MAX_WORDS = 60
+HEADING_MAX_WORDS = 15
+
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+# Closing quotes and brackets after the final mark ("... works.\u201d") still end a sentence.
+FINAL_PUNCTUATION = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
+# Questions ask; a summary states what the post says.
+QUESTION = re.compile(r"\?[\"'\u201d\u2019)\]]*$")
+# A sentence that ends on a colon introduces a list; on its own it says nothing.
+LEAD_IN = re.compile(r":[\"'\u201d\u2019)\]]*$")
+
+# Calls to action. Bare "call"/"book"/"contact" are too common in plain prose ("what doctors
+# call neuroplasticity", "contact with"), so they count only as an imperative opening the
+# sentence or aimed at the clinic ("call us", "book a visit"); "consultation" is always a sales word here.
+CALL_TO_ACTION = re.compile(
+    r"""
+    ^(?:please\s+)?(?:call|contact|schedule|book|visit|request|subscribe|join|learn\s+more|find\s+out|get\s+started)\b
+    | \b(?:call|contact|email|text|phone)\s+(?:us|our|the\s+clinic|today|now)\b
+    | \b(?:schedule|book|request|arrange)\s+(?:a|an|your|the)?\s*(?:free\s+|initial\s+|complimentary\s+)?
+      (?:consult|appointment|visit|session|call|evaluation|assessment)
+    | \bconsultations?\b | \breach(?:ing)?\s+out\b | \bclick\s+here\b | \bsign\s+up\b
+    | \bget\s+in\s+touch\b | \bgive\s+us\s+a\s+call\b | \bdon'?t\s+hesitate\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# Contact details: a summary is no place for them, and they date fast.
+CONTACT = re.compile(
+    r"""
+    (?:\+?1[\s.-]?)?\(?\b\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}\b              # phone
+    | \b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b                                  # email
+    | \bhttps?://\S+ | \bwww\.\S+                                         # URL
+    | \b[\w-]+\.(?:com|org|net|io|health|clinic|care)\b(?:/\S*)?         # bare domain
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# Street addresses: number, capitalised street name, street type; or a suite; or state + ZIP.
+# Case-sensitive on purpose, so "20 patients improved" is not mistaken for "20 Park Ave".
+STREET_ADDRESS = re.compile(
+    r"""
+    \b\d{1,6}\s+(?:[A-Z0-9][\w'.-]*\s+){1,4}
+      (?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Way|Parkway|Pkwy|Court|Ct|Place|Pl|Highway|Hwy)\b
+    | \b(?:Suite|Ste\.?)\s*\#?\d+
+    | \b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b
+    """,
+    re.VERBOSE,
+)
+
+# Signposting about the post itself ("In this article we will explore ..."): no claim in it.
+SIGNPOSTING = re.compile(
+    r"""
+    \b(?:in|throughout)\s+this\s+(?:blog\s+post|post|article|blog|guide|piece|page)\b
+    | ^this\s+(?:blog\s+post|post|article|blog|guide|piece)\s+
+      (?:will|explores?|explains?|covers?|discusses|looks?|examines?|breaks?)\b
+    | \b(?:we(?:'ll|\s+will)?|I(?:'ll|\s+will)?|let's|let\s+us)\s+
+      (?:explore|discuss|look\s+at|dive|delve|examine|explain|cover|break\s+down|take\s+a\s+(?:closer\s+)?look|walk\s+you)\b
+    | \bread\s+on\b | \b(?:keep|continue)\s+reading\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# The clinic describing itself: marketing, not what the post says about ketamine.
+SELF_PROMOTION = re.compile(
+    r"""
+    ^at\s+[A-Z][^,]{1,60},\s+(?:we|our)\b
+    | \bour\s+(?:clinic|team|practice|center|centre|office|providers?|staff|doctors?|physicians?|clinicians?
+               |specialists?|experts?|nurses?|facility|facilities|services|patients)\b
+    | \bwe\s+(?:offer|provide|specialize|specialise|are\s+proud|pride\s+ourselves|are\s+here|are\s+committed|help)\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+REJECTIONS: tuple[tuple[str, re.Pattern], ...] = (
+    ("question", QUESTION),
+    ("lead-in", LEAD_IN),
+    ("call to action", CALL_TO_ACTION),
+    ("contact", CONTACT),
+    ("contact", STREET_ADDRESS),
+    ("signposting", SIGNPOSTING),
+    ("self-promotion", SELF_PROMOTION),
+)
+
+# pysbd rather than a regex split: it knows abbreviations ("Dr.", "e.g.", "U.S.") and decimals.
+# clean=False keeps the text verbatim, which summaries need to stay quotations of the post.
+SEGMENTER = pysbd.Segmenter(language="en", clean=False)
+HAS_WORD = re.compile(r"\w")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    paragraph: int  # index of its paragraph among the post's non-empty paragraphs
+    position: int  # index of the sentence in the whole post
+    in_heading: bool  # its paragraph is a heading
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+
+def paragraphs(text: str) -> list[str]:
+    return [part.strip() for part in PARAGRAPH_BREAK.split(text) if part.strip()]
+
+
+def is_heading(paragraph: str) -> bool:
+    """One short line without final punctuation: a heading (or a caption), not prose."""
+    return (
+        "\n" not in paragraph
+        and len(paragraph.split()) <= HEADING_MAX_WORDS
+        and not FINAL_PUNCTUATION.search(paragraph)
+    )
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """The post's sentences in order; each is a verbatim substring of the text."""
+    sentences: list[Sentence] = []
+    for index, paragraph in enumerate(paragraphs(text)):
+        heading = is_heading(paragraph)
+        for segment in SEGMENTER.segment(paragraph):
+            segment = segment.strip()
+            # pysbd sometimes returns stray punctuation ("!") as a segment of its own.
+            if HAS_WORD.search(segment):
+                sentences.append(Sentence(segment, index, len(sentences), heading))
+    return sentences
+
+
+def rejection_reason(sentence: Sentence) -> str | None:
+    """Why the sentence may not be in a summary, or None when it may."""
+    if sentence.in_heading:
+        return "heading"
+    if sentence.word_count < MIN_WORDS:
+        return "too short"
+    if sentence.word_count > MAX_WORDS:
+        return "too long"
+    for reason, pattern in REJECTIONS:
+        if pattern.search(sentence.text):
+            return reason
+    return None
+
+
+def is_candidate(sentence: Sentence) -> bool:
+    return rejection_reason(sentence) is None

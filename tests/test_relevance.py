@@ -1,0 +1,164 @@
+import pytest
+
+from pipeline.relevance import THRESHOLD, assess_relevance
+
+SYNAPSE_REGROWTH = (
+    "How ketamine helps a stressed brain rebuild",
+    """Months of depression leave their mark on the brain. Under chronic stress, neurons in the
+prefrontal cortex lose some of the synapses they use to talk to one another.
+
+Ketamine works differently from older antidepressants. Within a day of an infusion, ketamine
+triggers a release of BDNF, a growth factor that helps nerve cells regrow synapses that stress
+had pruned away.
+
+Our physicians like to say that ketamine gives the brain a chance at rewiring itself. Pairing
+infusions with therapy may help the new synapses last.
+
+Call our clinic to book a consultation.""",
+)
+
+SPRAVATO = (
+    "Spravato at our clinic",
+    """Spravato is the brand name of esketamine, a nasal spray approved for treatment-resistant
+depression. Esketamine is given in our office under supervision.
+
+Researchers think esketamine acts quickly because it prompts the growth of dendritic spines,
+the small protrusions where synaptic connections form, in brain regions involved in mood.
+
+Stronger neural connections between those regions may explain why many patients feel relief
+within hours of a Spravato session.""",
+)
+
+PSILOCYBIN = (
+    "Psilocybin and neuroplasticity: what the research says",
+    """Psilocybin, the active compound in magic mushrooms, is being studied for depression.
+Psilocybin appears to promote neuroplasticity: in mice a single dose of psilocybin increased
+the density of dendritic spines for weeks.
+
+Like ketamine, psilocybin may open a window for new connections. Psilocybin therapy is still
+experimental, and psilocybin is not yet approved outside research settings.""",
+)
+
+INSURANCE = (
+    "Does insurance cover ketamine infusions?",
+    """Most insurance plans do not cover IV ketamine for depression because it is used off label.
+Ketamine infusions usually cost between $400 and $800 each.
+
+Some patients submit a superbill to their insurer for partial reimbursement of ketamine
+treatment. Spravato, the nasal spray, is more often covered when other medications failed.
+
+Ask our front desk about payment plans and HSA cards.""",
+)
+
+INSURANCE_WITH_FOOTER = (
+    "Paying for ketamine treatment",
+    """Most insurance plans do not cover IV ketamine for depression because it is used off label.
+Ketamine infusions usually cost between $400 and $800 each, and a first series is six infusions.
+
+Some patients submit a superbill for partial reimbursement of ketamine treatment. We accept HSA
+and FSA cards and offer monthly payment plans.
+
+Ask our front desk for a written estimate before your first ketamine appointment.
+
+Our clinic is committed to helping every patient heal through the science of neuroplasticity.""",
+)
+
+INFUSION_DAY = (
+    "Your first ketamine infusion: what to expect",
+    """Arrive fifteen minutes early and eat nothing for four hours before your ketamine infusion.
+A nurse checks your blood pressure and places a small IV line.
+
+During the ketamine infusion you rest in a quiet room with an eye mask and music. Many people
+feel floaty or detached; this passes soon after the ketamine stops.
+
+You cannot drive afterwards, so arrange for someone to take you home.""",
+)
+
+TMS = (
+    "TMS therapy: how magnetic pulses treat depression",
+    """Transcranial magnetic stimulation (TMS) uses magnetic pulses to stimulate the prefrontal
+cortex. Repeated TMS sessions strengthen neural connections and promote neuroplasticity in
+circuits that regulate mood.
+
+A course of TMS is five sessions a week for six weeks. TMS is covered by most insurance plans.
+Patients who did not respond to TMS sometimes ask about ketamine, which we also offer.
+
+TMS has few side effects; the most common is a mild headache after the first TMS sessions.""",
+)
+
+RELEVANT = [SYNAPSE_REGROWTH, SPRAVATO]
+IRRELEVANT = [PSILOCYBIN, INSURANCE, INSURANCE_WITH_FOOTER, INFUSION_DAY, TMS]
+
+
+def test_brain_change_without_the_word_neuroplasticity_is_relevant():
+    result = assess_relevance(*SYNAPSE_REGROWTH)
+    assert result.is_relevant
+    assert "neuroplasticity" not in result.concepts
+    assert {"ketamine", "synaptogenesis", "bdnf", "rewiring"} <= set(result.concepts)
+
+
+def test_esketamine_and_spravato_count_as_ketamine():
+    result = assess_relevance(*SPRAVATO)
+    assert result.is_relevant
+    assert "esketamine" in result.concepts
+    assert "ketamine" not in result.concepts
+    assert {"dendrites", "neural_connections"} <= set(result.concepts)
+
+
+@pytest.mark.parametrize("post", IRRELEVANT, ids=["psilocybin", "insurance", "insurance-footer", "infusion-day", "tms"])
+def test_not_relevant(post):
+    result = assess_relevance(*post)
+    assert not result.is_relevant
+    assert 0.0 <= result.score < THRESHOLD
+
+
+def test_footer_mention_is_reported_but_not_enough():
+    result = assess_relevance(*INSURANCE_WITH_FOOTER)
+    assert "neuroplasticity" in result.concepts
+    assert not result.is_relevant
+
+
+def test_competing_treatment_is_the_subject_even_with_plasticity_talk():
+    psilocybin, tms = assess_relevance(*PSILOCYBIN), assess_relevance(*TMS)
+    assert "neuroplasticity" in psilocybin.concepts and "ketamine" in psilocybin.concepts
+    assert "neuroplasticity" in tms.concepts and "ketamine" in tms.concepts
+    assert not psilocybin.is_relevant and not tms.is_relevant
+
+
+@pytest.mark.parametrize("relevant", RELEVANT, ids=["synapse-regrowth", "spravato"])
+@pytest.mark.parametrize("irrelevant", IRRELEVANT, ids=["psilocybin", "insurance", "insurance-footer", "infusion-day", "tms"])
+def test_relevant_posts_score_above_irrelevant_ones(relevant, irrelevant):
+    high, low = assess_relevance(*relevant), assess_relevance(*irrelevant)
+    assert 0.0 <= low.score < high.score <= 1.0
+
+
+def test_more_brain_change_discussion_raises_the_score():
+    title, text = INFUSION_DAY
+    with_mechanism = text + (
+        "\n\nWhy does ketamine help? It boosts BDNF and the growth of new synapses, "
+        "and the rewiring continues for days after the ketamine infusion."
+    )
+    before, after = assess_relevance(title, text), assess_relevance(title, with_mechanism)
+    assert after.score > before.score
+    assert after.is_relevant
+
+
+def test_a_dominant_competing_treatment_lowers_the_score():
+    title, text = SYNAPSE_REGROWTH
+    tms_heavy = text + "\n\n" + " ".join(f"TMS fact {n}: TMS is another option." for n in range(6))
+    assert assess_relevance(title, tms_heavy).score < assess_relevance(title, text).score
+
+
+def test_a_single_passing_mention_of_ketamine_is_not_a_subject():
+    _, text = SYNAPSE_REGROWTH
+    paragraphs = text.split("\n\n")
+    passing = "\n\n".join([paragraphs[0], "Ketamine is one option among many.",
+                           "BDNF helps nerve cells regrow synapses and supports rewiring."])
+    assert not assess_relevance("Depression and the brain", passing).is_relevant
+
+
+def test_missing_title_and_empty_text():
+    assert assess_relevance(None, "") == assess_relevance("", "")
+    assert not assess_relevance(None, "").is_relevant
+    assert assess_relevance(None, "").concepts == ()
+    assert assess_relevance(None, SYNAPSE_REGROWTH[1]).is_relevant

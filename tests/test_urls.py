@@ -1,0 +1,68 @@
+import pytest
+
+from crawler.urls import is_crawlable, is_private_address, never_a_post, normalize_url, same_site
+from pipeline.canonical import canonical_url
+
+
+@pytest.mark.parametrize("variant", [
+    "https://clinic.example/blog/ketamine-and-bdnf/?utm_source=newsletter&utm_medium=email",
+    "https://clinic.example/blog/ketamine-and-bdnf/amp/",
+    "https://CLINIC.example/blog/ketamine-and-bdnf/?fbclid=abc#comments",
+    "https://clinic.example/blog/ketamine-and-bdnf/?amp=1",
+])
+def test_tracking_and_amp_variants_fold_to_one_url(variant):
+    assert normalize_url(variant) == normalize_url("https://clinic.example/blog/ketamine-and-bdnf/")
+
+
+def test_meaningful_query_parameters_stay():
+    assert normalize_url("https://c.example/post?id=7&utm_source=x") == "https://c.example/post?id=7"
+
+
+@pytest.mark.parametrize("url", [
+    "https://c.example/", "https://c.example/about-us/", "https://c.example/contact",
+    "https://c.example/services/", "https://c.example/blog/tag/ketamine/", "https://c.example/category/news/",
+    "https://c.example/blog/page/2/", "https://c.example/news/?page=3", "https://c.example/author/dr-lee/",
+])
+def test_site_pages_and_taxonomies_are_never_posts(url):
+    assert never_a_post(url, "https://c.example/blog/")
+
+
+@pytest.mark.parametrize("url", [
+    "https://c.example/blog/what-to-know-about-ketamine/", "https://c.example/2024/05/01/ketamine-synapses/",
+    "https://c.example/news/contact-with-nature-and-mood.html",
+])
+def test_post_slugs_containing_site_words_are_not_excluded(url):
+    assert not never_a_post(url, "https://c.example/blog/")
+
+
+def test_the_listing_itself_is_not_a_post():
+    assert never_a_post("https://c.example/blog", "https://c.example/blog/")
+
+
+@pytest.mark.parametrize("url, ok", [
+    ("https://c.example/blog/x/", True), ("mailto:info@c.example", False), ("javascript:alert(1)", False),
+    ("file:///etc/passwd", False), ("https://c.example/brochure.pdf", False), ("https://c.example/wp-admin/", False),
+])
+def test_only_http_pages_are_crawlable(url, ok):
+    assert is_crawlable(url) is ok
+
+
+@pytest.mark.parametrize("ip, private", [
+    ("127.0.0.1", True), ("10.1.2.3", True), ("192.168.0.5", True), ("169.254.169.254", True), ("::1", True),
+    ("::ffff:127.0.0.1", True), ("fe80::1", True), ("93.184.216.34", False), ("2606:4700::1111", False),
+])
+def test_private_addresses(ip, private):
+    assert is_private_address(ip) is private
+
+
+def test_same_site_ignores_www_but_not_port():
+    assert same_site("https://www.c.example/x", "https://c.example/blog/")
+    assert not same_site("http://127.0.0.1:8001/x", "http://127.0.0.1:8002/")
+
+
+def test_canonical_url_follows_same_site_declaration_only():
+    page = "https://c.example/blog/post/?utm_source=x"
+    assert canonical_url(page, "/blog/post-original/") == "https://c.example/blog/post-original/"
+    # A syndicated copy declaring another clinic's page canonical stays under its own URL.
+    assert canonical_url(page, "https://other.example/blog/post/") == "https://c.example/blog/post/"
+    assert canonical_url(page, None) == "https://c.example/blog/post/"
