@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from scrapy import signals
@@ -69,3 +70,19 @@ class CrawlRun:
         self.crawler.stats.set_value("clinicwatch/run_id", self.run_id)
         self.crawler.stats.set_value("clinicwatch/status", status)
         self.db.close()
+
+
+class UsesCrawlRun:
+    """Base of the components that write through the crawl's record (the fetch recorder, the
+    item pipelines). They are built before the spider opens, so they reach it lazily."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    @cached_property
+    def run(self) -> CrawlRun:
+        return self.crawler.get_extension(CrawlRun)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import socket
-from functools import cached_property
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 
-from .extensions import CrawlRun
+from .extensions import UsesCrawlRun
 from .urls import is_private_address
 
 
@@ -70,20 +69,9 @@ def describe_failure(exception: BaseException) -> str:
     return f"{name}: {detail}" + (f" ({hint})" if hint and hint not in detail else "")
 
 
-class RecordFetches:
+class RecordFetches(UsesCrawlRun):
     """Every fetch, failed ones included, becomes a row of `fetches`: each redirect hop and
     each retry too, because this sits next to the downloader."""
-
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    @cached_property
-    def run(self) -> CrawlRun:
-        return self.crawler.get_extension(CrawlRun)
 
     def process_response(self, request, response):
         self.run.record_fetch(request, response.status, None, len(response.body))

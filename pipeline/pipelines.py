@@ -8,12 +8,11 @@ Only PostPage items are transformed; UnchangedPost and GonePost pass straight to
 from __future__ import annotations
 
 import logging
-from functools import cached_property
 
 from scrapy.exceptions import DropItem
 
 from crawler.discovery import page_tree
-from crawler.extensions import CrawlRun
+from crawler.extensions import UsesCrawlRun
 from crawler.items import GonePost, PostPage, UnchangedPost
 from db import store
 from db.queries import dedup_signatures
@@ -29,23 +28,7 @@ logger = logging.getLogger(__name__)
 MIN_POST_WORDS = 40
 
 
-class _Stage:
-    """Base of the stages: built from the crawler, reaching the crawl's run record lazily
-    (it opens when the spider does, after the pipelines are built)."""
-
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    @cached_property
-    def run(self) -> CrawlRun:
-        return self.crawler.get_extension(CrawlRun)
-
-
-class ExtractText(_Stage):
+class ExtractText(UsesCrawlRun):
     """Main text and metadata (title, author, published date) of the page."""
 
     def process_item(self, item):
@@ -68,14 +51,14 @@ class ExtractText(_Stage):
         return item
 
 
-class CanonicalUrl(_Stage):
+class CanonicalUrl(UsesCrawlRun):
     def process_item(self, item):
         if isinstance(item, PostPage):
             item.canonical_url = canonical_url(item.url, declared_canonical(page_tree(item.html)))
         return item
 
 
-class TagRelevance(_Stage):
+class TagRelevance(UsesCrawlRun):
     def process_item(self, item):
         if isinstance(item, PostPage):
             relevance = assess_relevance(item.title, item.text)
@@ -85,7 +68,7 @@ class TagRelevance(_Stage):
         return item
 
 
-class Fingerprint(_Stage):
+class Fingerprint(UsesCrawlRun):
     """Exact (content hash) and near-duplicate (MinHash) fingerprints of the text."""
 
     def process_item(self, item):
@@ -95,7 +78,7 @@ class Fingerprint(_Stage):
         return item
 
 
-class StorePosts(_Stage):
+class StorePosts(UsesCrawlRun):
     """Writes each post in one transaction; at the end links copies to the earliest post."""
 
     def process_item(self, item):
