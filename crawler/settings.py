@@ -14,6 +14,7 @@ CLINICWATCH_SITES = []  # empty: every site of the sources file
 CLINICWATCH_MAX_PAGES_PER_SITE = 500
 CLINICWATCH_MAX_LISTING_PAGES = 50  # pagination depth of a listing
 CLINICWATCH_ALLOW_PRIVATE_HOSTS = False
+CLINICWATCH_MAX_CRAWL_DELAY = 30.0  # seconds; robots.txt Crawl-delay is obeyed up to this
 CLINICWATCH_CONTACT = os.environ.get("CLINICWATCH_CONTACT", "")
 
 # Politeness: say who we are, obey robots.txt, adapt to the server's speed.
@@ -42,6 +43,7 @@ METAREFRESH_MAXDELAY = 5
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RefusePrivateHosts": 50,  # before robots.txt is asked for
+    "crawler.politeness.ObeyCrawlDelay": 150,
     "crawler.middlewares.RecordFetches": 950,  # next to the downloader: sees every hop and retry
 }
 EXTENSIONS = {

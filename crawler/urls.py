@@ -35,6 +35,20 @@ ASSET = re.compile(
 ADMIN = re.compile(r"/(wp-admin|wp-login\.php|wp-json|xmlrpc\.php|cdn-cgi|feed|comments/feed|trackback)(/|$)", re.I)
 
 
+MAX_PATH_DEPTH = 8
+MAX_QUERY_PARAMS = 4
+
+
+def looks_like_trap(url: str) -> bool:
+    """URLs that generate more URLs without end: calendars, a path segment repeating
+    (/a/b/a/b/...), deep paths, piles of query parameters (faceted filters, session ids)."""
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    repeated = max((segments.count(s) for s in set(segments)), default=0)
+    return bool(CALENDAR_TRAP.search(url)) or len(segments) > MAX_PATH_DEPTH or repeated >= 3 or len(
+        parse_qsl(parts.query, keep_blank_values=True)) > MAX_QUERY_PARAMS
+
+
 def strip_tracking(url: str) -> str:
     """Drop tracking parameters and fragments; keep everything else as written."""
     parts = urlsplit(url)

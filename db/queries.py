@@ -21,9 +21,11 @@ def post_by_url(db: sqlite_utils.Database, url: str, *, or_fetched: bool = False
 
 
 def known_posts(db: sqlite_utils.Database) -> list[dict]:
-    """Published posts with what a conditional GET needs: site, url as fetched, etag, last_modified."""
+    """Published posts with what a re-crawl needs: site, canonical and fetched url, the validators of a
+    conditional GET (etag, last_modified), and when a crawl last saw the post (to compare sitemap lastmod)."""
     return list(db.query(
-        """SELECT s.name AS site, COALESCE(p.fetched_url, p.url) AS url, p.etag, p.last_modified
+        """SELECT s.name AS site, p.url, COALESCE(p.fetched_url, p.url) AS fetched_url, p.etag, p.last_modified,
+                  p.last_seen_at
            FROM posts p JOIN sites s ON s.id = p.site_id WHERE p.removed_at IS NULL ORDER BY p.id"""
     ))
 

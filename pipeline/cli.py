@@ -17,11 +17,14 @@ from db import DatabaseError, default_db_path, open_db
 from db.queries import last_runs, site_stats
 
 from . import report
+from .lock import LockHeld, crawl_lock
 
 # Exit codes (documented in the README): 0 ok (also a crawl where some pages failed: see
-# `clinicwatch stats`), 1 the crawl failed, 2 bad usage or a bad sources file, 3 database error.
+# `clinicwatch stats`), 1 the crawl failed, 2 bad usage or a bad sources file, 3 database error,
+# 4 another crawl holds the database's lock.
 EXIT_CRAWL_FAILED = 1
 EXIT_DB_ERROR = 3
+EXIT_LOCKED = 4
 
 db_option = click.option(
     "--db", "db_path", type=click.Path(dir_okay=False), default=None,
@@ -129,9 +132,12 @@ def load_sources_or_fail(sources_path, sites):
 def do_crawl(sources_path, db_path, sites, max_pages_per_site, allow_private_hosts, scrapy_settings) -> dict:
     sources = load_sources_or_fail(sources_path, sites)
     path = resolve_db(db_path)
-    click.echo(f"crawling {len(sources)} site(s) from {sources_path or default_sources_path()} into {path}", err=True)
-    run = run_crawl(sources, path, max_pages_per_site=max_pages_per_site, allow_private_hosts=allow_private_hosts,
-                    scrapy_settings=parse_settings(scrapy_settings))
+    settings = parse_settings(scrapy_settings)
+    with crawl_lock(path):
+        click.echo(f"crawling {len(sources)} site(s) from {sources_path or default_sources_path()} into {path}",
+                   err=True)
+        run = run_crawl(sources, path, max_pages_per_site=max_pages_per_site, allow_private_hosts=allow_private_hosts,
+                        scrapy_settings=settings)
     click.echo(report.run_line(run))
     return run
 
@@ -197,6 +203,33 @@ def run(sources_path, db_path, sites, max_pages_per_site, allow_private_hosts, s
     """
     crawl_run = do_crawl(sources_path, db_path, sites, max_pages_per_site, allow_private_hosts, scrapy_settings)
     do_summarize(db_path, summarizer, model, allow_download, batch_size, limit)
+    if crawl_run["status"] == "failed":
+        sys.exit(EXIT_CRAWL_FAILED)
+
+
+@cli.command()
+@crawl_options
+@summarize_options
+@click.option("--reports", "reports_dir", type=click.Path(file_okay=False), default="reports", show_default=True,
+              help="Folder for the Markdown digests")
+def nightly(sources_path, db_path, sites, max_pages_per_site, allow_private_hosts, scrapy_settings,
+            summarizer, model, allow_download, batch_size, limit, reports_dir):
+    """The unattended run: crawl, summarize, then a digest of the relevant posts that are new,
+    changed or removed (Markdown under --reports, short version on stdout). One at a time: a
+    second one exits with code 4, naming the lock.
+
+    \b
+    Example (crontab, 02:30 every night):
+        30 2 * * *  cd /srv/clinicwatch && .venv/bin/clinicwatch nightly >> logs/nightly.log 2>&1
+    """
+    from .digest import digest_text, run_digest, write_digest
+
+    crawl_run = do_crawl(sources_path, db_path, sites, max_pages_per_site, allow_private_hosts, scrapy_settings)
+    do_summarize(db_path, summarizer, model, allow_download, batch_size, limit)
+    digest = run_digest(open_existing(db_path), crawl_run["id"])
+    path = write_digest(digest, reports_dir)
+    click.echo(digest_text(digest))
+    click.echo(f"digest: {path}")
     if crawl_run["status"] == "failed":
         sys.exit(EXIT_CRAWL_FAILED)
 
@@ -354,6 +387,9 @@ def main():
     except DatabaseError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_DB_ERROR)
+    except LockHeld as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
 
 
 if __name__ == "__main__":

@@ -3,15 +3,23 @@
 It discovers and fetches; it yields a PostPage for each page it judges to be a post and
 leaves everything else (text, relevance, duplicates, storage) to the item pipelines.
 Callbacks are methods, never lambdas, so JOBDIR pause and resume work.
+
+Re-crawls are incremental: listings, feeds and sitemaps are always re-read; a known post
+whose sitemap lastmod is older than our last visit is not fetched at all; every other
+known post goes out as a conditional GET (ETag, Last-Modified). Known posts that no
+listing, feed or sitemap names any more are asked for once the rest is done, so a
+deleted post is seen as gone (404, 410) rather than silently forgotten.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urljoin
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import TextResponse
 
 from crawler.discovery import (COMMON_FEED_PATHS, COMMON_SITEMAP_PATHS, lists_posts, names_posts, page_links,
@@ -19,7 +27,7 @@ from crawler.discovery import (COMMON_FEED_PATHS, COMMON_SITEMAP_PATHS, lists_po
 from crawler.items import GonePost, PostPage, UnchangedPost
 from crawler.pages import PageKind, classify_page
 from crawler.sources import Source, load_sources
-from crawler.urls import CALENDAR_TRAP, never_a_post, normalize_url, same_site, strip_tracking
+from crawler.urls import looks_like_trap, never_a_post, normalize_url, same_site, strip_tracking
 from db import open_db
 from db.queries import known_posts
 
@@ -34,6 +42,7 @@ class ClinicBlogsSpider(scrapy.Spider):
         self.requested: Counter[str] = Counter()
         self.seen: set[str] = set()
         self.unfollowed: Counter[str] = Counter()
+        self.skipped: Counter[str] = Counter()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -47,13 +56,21 @@ class ClinicBlogsSpider(scrapy.Spider):
         spider.max_pages_per_site = settings.getint("CLINICWATCH_MAX_PAGES_PER_SITE")
         spider.max_listing_pages = settings.getint("CLINICWATCH_MAX_LISTING_PAGES")
         spider.by_name = {s.name: s for s in spider.sources}
+        names = set(spider.by_name)
+        spider.known_by_url = {}
+        for row in spider.known:
+            if row["site"] in names:
+                spider.known_by_url[normalize_url(row["url"])] = row
+                spider.known_by_url[normalize_url(row["fetched_url"])] = row
+        crawler.signals.connect(spider.request_unvisited_known_posts, signal=signals.spider_idle)
         return spider
 
     # -- requests ---------------------------------------------------------------------
 
     def follow(self, site: Source, url: str, callback, purpose: str, **meta) -> scrapy.Request | None:
-        """A request within the site's page cap, once per URL (tracking parameters and AMP variants folded)."""
-        if not same_site(url, site.url) or CALENDAR_TRAP.search(url):
+        """A request within the site's page cap, once per URL (tracking parameters and AMP variants
+        folded); a known post goes out as a conditional GET."""
+        if not same_site(url, site.url) or looks_like_trap(url):
             return None
         key = normalize_url(url)
         if key in self.seen:
@@ -63,26 +80,20 @@ class ClinicBlogsSpider(scrapy.Spider):
             return None
         self.seen.add(key)
         self.requested[site.name] += 1
-        headers = meta.pop("headers", None)
+        headers = {}
+        known = self.known_by_url.get(key)
+        if known and callback == self.parse_page:
+            self.seen.add(normalize_url(known["url"]))
+            if known["etag"]:
+                headers["If-None-Match"] = known["etag"]
+            if known["last_modified"]:
+                headers["If-Modified-Since"] = known["last_modified"]
+            meta["handle_httpstatus_list"] = [304, 404, 410]
         return scrapy.Request(url, callback=callback, errback=self.fetch_failed, headers=headers,
                               meta={"site": site.name, "purpose": purpose, **meta})
 
     async def start(self):
-        known = defaultdict(list)
-        for row in self.known:
-            known[row["site"]].append(row)
         for site in self.sources:
-            # Known posts first, so they go out as conditional GETs before a listing links to them.
-            for post in known[site.name]:
-                headers = {}
-                if post["etag"]:
-                    headers["If-None-Match"] = post["etag"]
-                if post["last_modified"]:
-                    headers["If-Modified-Since"] = post["last_modified"]
-                request = self.follow(site, post["url"], self.parse_page, "page", known=True, headers=headers,
-                                      handle_httpstatus_list=[304, 404, 410])
-                if request:
-                    yield request
             for request in (
                 self.follow(site, site.url, self.parse_listing, "listing", listing_depth=0),
                 self.follow(site, urljoin(site.url, "/robots.txt"), self.parse_robots, "robots",
@@ -92,6 +103,29 @@ class ClinicBlogsSpider(scrapy.Spider):
             ):
                 if request:
                     yield request
+
+    def request_unvisited_known_posts(self):
+        """spider_idle: ask for the known posts nothing named this run (once each)."""
+        engine = self.crawler.engine
+        scheduled = 0
+        for key, row in list(self.known_by_url.items()):
+            if key in self.seen:
+                continue
+            request = self.follow(self.by_name[row["site"]], row["fetched_url"], self.parse_page, "page")
+            self.seen.add(key)
+            if request:
+                engine.crawl(request)
+                scheduled += 1
+        if scheduled:
+            raise DontCloseSpider
+
+    def unchanged_since_last_visit(self, url: str, lastmod: str | None) -> dict | None:
+        """The known post at url when the sitemap says it has not changed since our last visit.
+        Compared by day: sitemaps often give dates only, and a same-day edit must still be fetched."""
+        known = self.known_by_url.get(normalize_url(url))
+        if known and lastmod and known["last_seen_at"] and lastmod[:10] < known["last_seen_at"][:10]:
+            return known
+        return None
 
     # -- callbacks --------------------------------------------------------------------
 
@@ -124,11 +158,20 @@ class ClinicBlogsSpider(scrapy.Spider):
                     request = self.follow(site, entry.url, self.parse_sitemap, "sitemap")
                     if request:
                         yield request
-            elif not never_a_post(entry.url, site.url):
-                request = self.follow(site, strip_tracking(entry.url), self.parse_page, "page", lastmod=entry.lastmod,
-                                      discovered_via=via)
-                if request:
-                    yield request
+                continue
+            if never_a_post(entry.url, site.url):
+                continue
+            known = self.unchanged_since_last_visit(entry.url, entry.lastmod)
+            if known:
+                self.seen.update({normalize_url(entry.url), normalize_url(known["url"]),
+                                  normalize_url(known["fetched_url"])})
+                self.skipped[site.name] += 1
+                yield UnchangedPost(site=site.name, url=known["url"])
+                continue
+            request = self.follow(site, strip_tracking(entry.url), self.parse_page, "page", lastmod=entry.lastmod,
+                                  discovered_via=via)
+            if request:
+                yield request
 
     def parse_feed(self, response):
         site = self.site_of(response)
@@ -203,3 +246,5 @@ class ClinicBlogsSpider(scrapy.Spider):
         for site, count in self.unfollowed.items():
             self.logger.warning("site %s: page cap of %d reached, %d more URL(s) not fetched", site,
                                 self.max_pages_per_site, count)
+        for site, count in self.skipped.items():
+            self.logger.info("site %s: %d known post(s) unchanged per sitemap lastmod, not fetched", site, count)

@@ -1,0 +1,166 @@
+"""Relevance rule on a labelled set: precision, recall and F1 of pipeline.relevance.assess_relevance.
+
+The set (bench/data/relevance-labels.csv) is our fixture posts (the demo sites' posts and
+tests/fixtures/other_sites.py, whose own `relevant` flags must agree with the file) and the
+press releases of ../shared/corpus/press-releases, referenced by path with a label and a
+one-line reason; no text of them is in this repository. Labels follow DESIGN.md: about
+ketamine as a treatment AND how the brain changes.
+
+Beside the rule it prints a keyword baseline (a ketamine word and any plasticity word
+anywhere, what a plain search would return) and the rule without its infusion proxy, then
+every disagreement with the labels.
+
+    python -m bench.relevance [--corpus DIR] [--labels CSV]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from crawler.demo.sites import load_posts
+from pipeline import relevance
+from pipeline.relevance import KETAMINE, PLASTICITY, Relevance, assess_relevance
+from tests.fixtures.other_sites import CEDAR_RIDGE_POSTS, LUMEN_POSTS
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_LABELS = REPO / "bench" / "data" / "relevance-labels.csv"
+# shared/ sits beside the repository's checkout
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "press-releases"
+_HEADING_MARK = re.compile(r"^#+\s*", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Item:
+    corpus: str
+    ref: str
+    relevant: bool
+    reason: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Scores:
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def fixture_posts() -> dict[tuple[str, str], tuple[str, str, bool]]:
+    """(corpus, slug) -> (title, text, the fixture's own relevant flag) of every fixture post."""
+    posts = {}
+    for site in load_posts().values():
+        for post in site.values():
+            posts["demo-posts", post.slug] = (post.title, post.body, post.relevant)
+    for post in LUMEN_POSTS + CEDAR_RIDGE_POSTS:
+        posts["other-sites", post.slug] = (post.title, post.body, post.relevant)
+    return posts
+
+
+def press_release(path: Path) -> tuple[str, str]:
+    """(title, text) of a corpus file: its first line is '# Title', the rest is the release."""
+    first, _, rest = path.read_text(encoding="utf-8").partition("\n")
+    return first.lstrip("# ").strip(), rest
+
+
+def load_items(labels: Path, corpus: Path) -> list[Item]:
+    fixtures = fixture_posts()
+    items = []
+    with labels.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            label = row["relevant"] == "1"
+            if row["corpus"] == "press-releases":
+                title, text = press_release(corpus / row["item"])
+            else:
+                title, text, own_flag = fixtures[row["corpus"], row["item"]]
+                if own_flag != label:
+                    raise SystemExit(f"{labels}: {row['item']} is labelled {label} but the fixture says {own_flag}")
+            # Markdown heading marks are not part of the text a crawled page yields.
+            items.append(Item(row["corpus"], row["item"], label, row["reason"], title, _HEADING_MARK.sub("", text)))
+    return items
+
+
+def score(items: list[Item], judge: Callable[[str, str], bool]) -> Scores:
+    predicted = [judge(item.title, item.text) for item in items]
+    tp = sum(p and i.relevant for p, i in zip(predicted, items))
+    fp = sum(p and not i.relevant for p, i in zip(predicted, items))
+    fn = sum(not p and i.relevant for p, i in zip(predicted, items))
+    return Scores(tp, fp, fn, len(items) - tp - fp - fn)
+
+
+def keyword_baseline(title: str, text: str) -> bool:
+    """What a full-text search for ketamine and any plasticity word returns."""
+    whole = f"{title}\n{text}"
+    return bool(KETAMINE.search(whole) and PLASTICITY.search(whole))
+
+
+def rule_without_infusion_proxy(title: str, text: str) -> bool:
+    """The rule with the infusion proxy switched off, to show what the proxy is worth."""
+    saved = relevance.INFUSION_WEIGHT
+    relevance.INFUSION_WEIGHT = 0.0
+    try:
+        return assess_relevance(title, text).is_relevant
+    finally:
+        relevance.INFUSION_WEIGHT = saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="the press-releases folder")
+    parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS, help="labelled set (CSV)")
+    args = parser.parse_args(argv)
+    if not args.corpus.is_dir():
+        parser.error(f"{args.corpus}: no such folder (pass --corpus)")
+    items = load_items(args.labels, args.corpus)
+    by_corpus = {name: sum(i.corpus == name for i in items) for name in dict.fromkeys(i.corpus for i in items)}
+    print(f"relevance: {len(items)} labelled items ({', '.join(f'{n} {c}' for c, n in by_corpus.items())}), "
+          f"{sum(i.relevant for i in items)} relevant; {os.cpu_count()} CPUs, {platform.platform()}")
+
+    started = time.perf_counter()
+    results: dict[str, Relevance] = {(i.corpus, i.ref): assess_relevance(i.title, i.text) for i in items}
+    seconds = time.perf_counter() - started
+    judges = (
+        ("clinicwatch assess_relevance", lambda title, text: assess_relevance(title, text).is_relevant),
+        ("  without infusion proxy", rule_without_infusion_proxy),
+        ("keyword baseline", keyword_baseline),
+    )
+    print(f"{'rule':<30}{'P':>7}{'R':>7}{'F1':>7}{'TP':>5}{'FP':>5}{'FN':>5}{'TN':>5}")
+    for name, judge in judges:
+        s = score(items, judge)
+        print(f"{name:<30}{s.precision:>7.3f}{s.recall:>7.3f}{s.f1:>7.3f}{s.tp:>5}{s.fp:>5}{s.fn:>5}{s.tn:>5}")
+    print(f"assess_relevance: {len(items) / seconds:,.0f} posts/s")
+
+    for heading, wanted in (("false positives", False), ("false negatives", True)):
+        wrong = [i for i in items if i.relevant == wanted and results[i.corpus, i.ref].is_relevant != wanted]
+        print(f"\n{heading} ({len(wrong)}):")
+        for item in wrong:
+            result = results[item.corpus, item.ref]
+            print(f"  {result.score:.2f}  {item.corpus}/{item.ref}\n        label: {item.reason}\n"
+                  f"        concepts: {', '.join(result.concepts) or '-'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
