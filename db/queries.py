@@ -90,3 +90,68 @@ def run_fetch_errors(db: sqlite_utils.Database, run_id: int) -> list[dict]:
             [run_id],
         )
     )
+
+
+def pending_mention_posts(db: sqlite_utils.Database, rules: str, limit: int | None = None) -> list[dict]:
+    """Posts whose current text has not been scanned for mentions by these rules."""
+    sql = """
+        SELECT p.id, p.content_hash, p.text FROM posts p
+        LEFT JOIN mention_scans ms ON ms.post_id = p.id
+        WHERE ms.post_id IS NULL OR ms.content_hash != p.content_hash OR ms.rules != ?
+        ORDER BY p.id
+    """
+    params: list = [rules]
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return list(db.query(sql, params))
+
+
+def monthly_post_counts(db: sqlite_utils.Database, relevant_only: bool = False) -> list[dict]:
+    """Posts per publication month per clinic: dicts with month (YYYY-MM), site, posts. Undated posts are left out."""
+    return list(db.query(
+        f"""SELECT substr(p.published_at, 1, 7) AS month, s.name AS site, COUNT(*) AS posts
+            FROM posts p JOIN sites s ON s.id = p.site_id
+            WHERE p.published_at IS NOT NULL {'AND p.is_relevant = 1' if relevant_only else ''}
+            GROUP BY month, s.name ORDER BY month, s.name"""
+    ))
+
+
+def monthly_mention_counts(db: sqlite_utils.Database, relevant_only: bool = False) -> list[dict]:
+    """Posts mentioning each category per publication month: dicts with month, category, posts."""
+    return list(db.query(
+        f"""SELECT substr(p.published_at, 1, 7) AS month, m.category, COUNT(DISTINCT p.id) AS posts
+            FROM mentions m JOIN posts p ON p.id = m.post_id
+            WHERE p.published_at IS NOT NULL {'AND p.is_relevant = 1' if relevant_only else ''}
+            GROUP BY month, m.category ORDER BY month, m.category"""
+    ))
+
+
+def undated_post_count(db: sqlite_utils.Database, relevant_only: bool = False) -> int:
+    return db.execute(
+        f"SELECT COUNT(*) FROM posts WHERE published_at IS NULL {'AND is_relevant = 1' if relevant_only else ''}"
+    ).fetchone()[0]
+
+
+def post_detail(db: sqlite_utils.Database, post_id: int) -> dict | None:
+    """Everything the readable post page shows: the post with its clinic and summary, its copies
+    (the other posts of its cluster, earliest first), its versions (oldest first) and its mentions."""
+    rows = list(db.query(
+        """SELECT w.*, p.content_hash, COALESCE(w.duplicate_of, w.id) AS cluster_id
+           FROM posts_with_summaries w JOIN posts p ON p.id = w.id WHERE w.id = ?""", [post_id]))
+    if not rows:
+        return None
+    post = rows[0]
+    post["copies"] = list(db.query(
+        """SELECT p.id, p.title, s.name AS site, p.url, p.published_at, p.first_seen_at, p.duplicate_of IS NULL AS is_first
+           FROM posts p JOIN sites s ON s.id = p.site_id
+           WHERE (p.id = :head OR p.duplicate_of = :head) AND p.id != :id
+           ORDER BY p.duplicate_of IS NOT NULL, COALESCE(p.published_at, p.first_seen_at), p.id""",
+        {"head": post["cluster_id"], "id": post_id}))
+    post["versions"] = list(db.query(
+        "SELECT id, content_hash, title, text, seen_at FROM post_versions WHERE post_id = ? ORDER BY seen_at, id",
+        [post_id]))
+    post["mentions"] = list(db.query(
+        "SELECT category, concept, matched, sentence FROM mentions WHERE post_id = ? ORDER BY sentence_index, id",
+        [post_id]))
+    return post

@@ -211,5 +211,84 @@ GROUP BY head.id;
 """
 
 
+# What posts say, by category, with the sentence each mention came from; and views for browsing and export.
+V2_MENTIONS = """
+CREATE TABLE mentions (
+    id INTEGER PRIMARY KEY,
+    post_id INTEGER NOT NULL REFERENCES posts(id),
+    category TEXT NOT NULL CHECK (category IN ('mechanism', 'condition', 'claim', 'citation', 'call_to_action')),
+    concept TEXT NOT NULL,
+    matched TEXT NOT NULL,
+    sentence TEXT NOT NULL,
+    sentence_index INTEGER NOT NULL,
+    UNIQUE (post_id, sentence_index, concept)
+);
+CREATE INDEX mentions_concept ON mentions(category, concept);
+-- Which text of each post was scanned by which rules: a post without a row for its current
+-- text and the current rules is pending, and the next back-fill scans it.
+CREATE TABLE mention_scans (
+    post_id INTEGER PRIMARY KEY REFERENCES posts(id),
+    content_hash TEXT NOT NULL,
+    rules TEXT NOT NULL,
+    scanned_at TEXT NOT NULL
+);
+
+-- One row per post with what browsing facets on: clinic, year, relevance, cluster, mention categories.
+CREATE VIEW posts_browse AS
+SELECT
+    w.id, w.title, w.site, w.published_at, substr(w.published_at, 1, 4) AS year, w.is_relevant,
+    COALESCE(w.duplicate_of, w.id) AS cluster_id,
+    1 + (SELECT COUNT(*) FROM posts c WHERE c.duplicate_of = COALESCE(w.duplicate_of, w.id)) AS cluster_size,
+    (SELECT json_group_array(category) FROM
+        (SELECT DISTINCT category FROM mentions m WHERE m.post_id = w.id ORDER BY category)) AS mention_categories,
+    w.summary, w.word_count, w.url, w.removed_at
+FROM posts_with_summaries w;
+
+-- Each mention with its post's clinic and date.
+CREATE VIEW mention_sentences AS
+SELECT
+    m.id, m.post_id, p.title, s.name AS site, p.published_at, substr(p.published_at, 1, 4) AS year,
+    p.is_relevant, m.category, m.concept, m.matched, m.sentence, m.sentence_index
+FROM mentions m
+JOIN posts p ON p.id = m.post_id
+JOIN sites s ON s.id = p.site_id;
+
+-- Each change of a post's text: which version came before which, and when (post_versions holds the texts).
+CREATE VIEW post_changes AS
+SELECT
+    v.post_id, s.name AS site, v.title, v.previous_title, v.previous_id AS previous_version_id,
+    v.id AS version_id, v.previous_seen_at, v.seen_at AS changed_at
+FROM (
+    SELECT pv.id, pv.post_id, pv.title, pv.seen_at,
+        LAG(pv.id) OVER w AS previous_id,
+        LAG(pv.title) OVER w AS previous_title,
+        LAG(pv.seen_at) OVER w AS previous_seen_at
+    FROM post_versions pv
+    WINDOW w AS (PARTITION BY pv.post_id ORDER BY pv.seen_at, pv.id)
+) v
+JOIN posts p ON p.id = v.post_id
+JOIN sites s ON s.id = p.site_id
+WHERE v.previous_id IS NOT NULL;
+
+-- What `clinicwatch export` writes, in its documented column order.
+CREATE VIEW posts_export AS
+SELECT
+    w.id, w.site, w.location, w.url, w.title, w.author, w.published_at, w.word_count, w.is_relevant,
+    w.relevance_score, w.relevance_concepts, COALESCE(w.duplicate_of, w.id) AS cluster_id, w.duplicate_of,
+    w.summary, w.summary_method, w.summary_model, w.first_seen_at, w.last_changed_at, w.removed_at, w.text,
+    (SELECT group_concat(concept, '; ') FROM (SELECT DISTINCT concept FROM mentions m
+        WHERE m.post_id = w.id AND m.category = 'mechanism' ORDER BY concept)) AS mechanisms,
+    (SELECT group_concat(concept, '; ') FROM (SELECT DISTINCT concept FROM mentions m
+        WHERE m.post_id = w.id AND m.category = 'condition' ORDER BY concept)) AS conditions,
+    (SELECT group_concat(concept, '; ') FROM (SELECT DISTINCT concept FROM mentions m
+        WHERE m.post_id = w.id AND m.category = 'claim' ORDER BY concept)) AS claims,
+    (SELECT group_concat(concept, '; ') FROM (SELECT DISTINCT concept FROM mentions m
+        WHERE m.post_id = w.id AND m.category = 'citation' ORDER BY concept)) AS citations,
+    (SELECT group_concat(concept, '; ') FROM (SELECT DISTINCT concept FROM mentions m
+        WHERE m.post_id = w.id AND m.category = 'call_to_action' ORDER BY concept)) AS calls_to_action
+FROM posts_with_summaries w;
+"""
+
+
 # Each entry is one schema version: a SQL script, run in one transaction with the version bump.
-MIGRATIONS: list[str] = [V1_INITIAL]
+MIGRATIONS: list[str] = [V1_INITIAL, V2_MENTIONS]

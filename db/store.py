@@ -264,3 +264,26 @@ def note_fetch_error(db: sqlite_utils.Database, run_id: int | None, url: str, er
             "UPDATE fetches SET error = ? WHERE id = (SELECT MAX(id) FROM fetches WHERE run_id IS ? AND url = ?)",
             [error, run_id, url],
         )
+
+
+def save_mentions(db: sqlite_utils.Database, post_id: int, content_hash: str, rules: str,
+                  mentions: Iterable[dict]) -> bool:
+    """Replace a post's mentions with those found in its text `content_hash` by `rules` (dicts with
+    category, concept, matched, sentence, sentence_index). Skipped, returning False, when the post's
+    text changed since it was read: the scan would describe a text the post no longer has."""
+    with transaction(db):
+        current = db.execute("SELECT content_hash FROM posts WHERE id = ?", [post_id]).fetchone()
+        if current is None or current[0] != content_hash:
+            return False
+        db.execute("DELETE FROM mentions WHERE post_id = ?", [post_id])
+        db.conn.executemany(
+            "INSERT INTO mentions (post_id, category, concept, matched, sentence, sentence_index)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [[post_id, m["category"], m["concept"], m["matched"], m["sentence"], m["sentence_index"]]
+             for m in mentions],
+        )
+        db.execute(
+            "INSERT OR REPLACE INTO mention_scans (post_id, content_hash, rules, scanned_at) VALUES (?, ?, ?, ?)",
+            [post_id, content_hash, rules, utcnow()],
+        )
+    return True

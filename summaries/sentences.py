@@ -14,6 +14,9 @@ import pysbd
 
 MIN_WORDS = 6
 MAX_WORDS = 60
+# Prose of 60 words stays well under this; a longer "sentence" is a URL, code or data blob,
+# and checking it first also keeps the patterns below from scanning megabyte-long tokens.
+MAX_CHARS = 600
 HEADING_MAX_WORDS = 15
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
@@ -145,7 +148,7 @@ def rejection_reason(sentence: Sentence) -> str | None:
         return "heading"
     if sentence.word_count < MIN_WORDS:
         return "too short"
-    if sentence.word_count > MAX_WORDS:
+    if sentence.word_count > MAX_WORDS or len(sentence.text) > MAX_CHARS:
         return "too long"
     for reason, pattern in REJECTIONS:
         if pattern.search(sentence.text):

@@ -145,6 +145,7 @@ def summarizer(encoder) -> ExtractiveSummarizer:
         ("Our clinic provides every infusion under the care of an anesthesiologist.", "self-promotion"),
         ("Ketamine promotes synapse growth.", "too short"),
         (" ".join(["Ketamine changes the brain in many small ways"] * 8) + ".", "too long"),
+        ("See the raw data in this file: " + "x" * 5000 + " for all six trials.", "too long"),
     ],
 )
 def test_rejected_sentences_name_their_reason(text, reason):

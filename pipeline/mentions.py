@@ -1,0 +1,209 @@
+"""What a post says, by category: the mechanisms, conditions, claims, citations and calls to
+action it mentions, each with the sentence it came from so a researcher can check it.
+
+Rules are regular expressions over one sentence at a time (sentences as the summarizer
+splits them, so every mention's sentence is a verbatim sentence of its post). Within a
+category, one alternation holds every concept with the more specific ones first, so
+"treatment-resistant depression" is one mention of treatment_resistant_depression, not also
+one of depression. A claim about how fast or how long ketamine works needs both a time
+phrase and a word for the effect in the same sentence ("relief that arrives in hours"),
+because "within 24 hours" alone is as often about a lab finding or an appointment.
+
+RULES_VERSION names this rule set: change it whenever a rule changes, and every stored
+post is scanned again by the next back-fill (`fill_pending_mentions`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import Iterable
+
+from summaries.sentences import split_sentences
+
+RULES_VERSION = "mentions-1"
+
+CATEGORIES = ("mechanism", "condition", "claim", "citation", "call_to_action")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A concept matched by `pattern`, counted only when `requires` (if any) also occurs in the sentence."""
+
+    concept: str
+    pattern: str
+    requires: str | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    category: str
+    concept: str
+    matched: str  # the words that matched, as the post writes them
+    sentence: str  # the sentence of the post it was found in, verbatim
+    sentence_index: int  # the sentence's position in the post, from 0
+
+
+# Effect words for claims about speed and duration: what gets better, not when an appointment is.
+_EFFECT = (r"\b(?:relie\w*|eas(?:e|es|ed|ing)|lifts?|lifted|mood|symptoms?|feel(?:s|ing)?\s+better|improv\w*|"
+           r"benefits?|effects?|works?|action|acting|antidepressant|respon\w+|results?|change)\b")
+_NUMBER_WORD = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|a\s+few|a\s+couple\s+of)"
+
+RULES: dict[str, list[Rule]] = {
+    "mechanism": [
+        Rule("metaplasticity", r"\bmetaplastic\w*"),
+        Rule("trkb", r"\btrkb\b|\btropomyosin[- ]receptor[- ]kinase[- ]b\b"),
+        Rule("bdnf", r"\bbdnf\b|\bbrain[- ]derived\s+neurotrophic\s+factor\b"),
+        Rule("mtor", r"\bmtor(?:c1)?\b|\b(?:mammalian|mechanistic)\s+target\s+of\s+rapamycin\b"),
+        Rule("nmda", r"\bnmda\b|\bn-methyl-d-aspartate\b"),
+        Rule("ampa", r"\bampa\b"),
+        Rule("glutamate", r"\bglutamat\w*"),
+        # Formation or regrowth of synapses, or of connections between neurons.
+        Rule("synaptogenesis",
+             r"\bsynaptogen\w*|\bsynapse\s+formation\b|\bformation\s+of\s+(?:new\s+)?synapses\b"
+             r"|\b(?:synaptic|synapse)\s+(?:re)?growth\b|\bregrowth\s+of\s+(?:synapses|connections)\b"
+             r"|\bnew\s+(?:\w+\s+)?(?:synapses|connections)\b|\bfresh\s+connections\b"
+             r"|\b(?:(?:re)?grow|build|rebuild|form|creat|restor|regenerat)\w*\s+(?:new\s+|back\s+)?"
+             r"(?:synapses|synaptic\s+connections|neural\s+connections|connections)\b"
+             r"|\b(?:synapses|connections)\s+(?:begin\s+to\s+|start\s+to\s+)?(?:form|grow|regrow)\w*"),
+        Rule("dendrites", r"\bdendrit\w*|\bspines?\s+density\b|\bspines\b"),
+    ],
+    "condition": [
+        Rule("treatment_resistant_depression",
+             r"\btreatment[- ]resistant\s+(?:major\s+)?depression\b|\btrd\b"),
+        Rule("bipolar_depression", r"\bbipolar\s+(?:i\s+|ii\s+)?(?:depression|disorder)\b|\bbipolar\b"),
+        Rule("depression",
+             r"\b(?:major\s+)?depress(?:ion|ions|ive|ed)\b|\bseasonal\s+affective\s+disorder\b|\bpostpartum\s+depression\b"),
+        Rule("ptsd", r"\bptsd\b|\bpost-?\s?traumatic\s+stress\b"),
+        Rule("ocd", r"\bocd\b|\bobsessive[- ]compulsive\b"),
+        Rule("anxiety", r"\banxiety\b|\banxious\b|\bpanic\s+(?:attacks?|disorder)\b"),
+        Rule("chronic_pain",
+             r"\bchronic\s+pain\b|\bfibromyalgia\b|\bcrps\b|\bcomplex\s+regional\s+pain\b|\bneuropathic\s+pain\b"),
+        Rule("suicidal_thoughts", r"\bsuicid\w*"),
+    ],
+    "claim": [
+        Rule("fda_approval",
+             r"\bfda[- ](?:approved|approval|cleared|clearance)\b"
+             r"|\b(?:approved|cleared)\s+by\s+the\s+(?:u\.s\.\s+)?(?:fda|food\s+and\s+drug\s+administration)\b"
+             r"|\bfda\s+(?:\w+\s+){0,2}(?:approved|cleared)\b"),
+        Rule("few_side_effects",
+             r"\b(?:no|few|fewer|minimal|little|mild|rare|limited)\s+(?:\w+\s+){0,2}side[- ]effects\b"
+             r"|\bside[- ]effects\s+(?:\w+\s+){0,3}(?:mild|rare|minimal|brief|temporary|short-lived|manageable)\b"
+             r"|\bwell[- ]tolerated\b|\b(?:excellent|good|strong|proven)\s+safety\s+(?:record|profile)\b"),
+        Rule("success_rates",
+             r"\b(?:success|response|remission|recovery)\s+rates?\b"
+             r"|\b\d{1,3}(?:\.\d+)?\s?(?:%|percent)\s+(?:of\s+)?(?:\w+\s+){0,3}"
+             r"(?:patients|people|participants|clients|respond\w*|improv\w*|remission|relief|success\w*)\b"
+             r"|\b" + _NUMBER_WORD + r"\s+(?:out\s+)?of\s+(?:every\s+)?(?:\d+|ten|four|five|three)\s+"
+             r"(?:patients|people|participants|clients)\b"),
+        Rule("rapid_relief",
+             r"\b(?:rapid(?:ly)?|fast|quick(?:ly)?|swift(?:ly)?)[- ](?:acting|relief|action|effects?|results?|"
+             r"improvement|response|antidepressant|relieve\w*)\b"
+             r"|\bwithin\s+(?:hours|minutes|a\s+day|a\s+day\s+or\s+two|one\s+day|" + _NUMBER_WORD
+             + r"\s+(?:hours|days))\b"
+             r"|\bin\s+(?:a\s+matter\s+of\s+)?(?:hours|minutes)\b|\bin\s+a\s+day\b|\bso\s+quickly\b"
+             r"|\b(?:works?|working|lift\w*|ease\w*|relie\w*|improv\w*)\s+(?:\w+\s+){0,2}(?:quickly|rapidly|fast)\b"
+             r"|\bfaster\s+(?:than|relief)\b",
+             requires=_EFFECT),
+        Rule("lasting_effects",
+             r"\b(?:long|longer|longest)[- ]lasting\s+(?:relief|benefits?|effects?|change|improvement|results?|remission)\b"
+             r"|\blasting\s+(?:relief|benefits?|effects?|change|improvement|results?|remission)\b"
+             r"|\blong[- ]term\s+(?:relief|benefits?|effects?|improvement|results?|remission)\b"
+             r"|\boutlasts?\b|\bdurable\b"
+             r"|\b(?:benefits?|relief|effects?|improvement|results?)\s+(?:may\s+|can\s+|often\s+)?"
+             r"(?:last|lasts|persist|persists)\b"
+             r"|\bfeel\s+better\s+for\s+(?:days|weeks|months)\b|\bwhat\s+makes\s+it\s+last\b"),
+    ],
+    "citation": [
+        Rule("doi", r"\bdoi:\s*10\.\d{4,9}/\S+|\b10\.\d{4,9}/[^\s\"<>]+"),
+        Rule("pubmed", r"\bpmid:?\s*\d{5,9}\b|\bpubmed\.ncbi\.nlm\.nih\.gov/\d+|\bpubmed\b"),
+        Rule("journal",
+             r"\b(?:jama(?:\s+psychiatry)?|the\s+lancet(?:\s+psychiatry)?|new\s+england\s+journal\s+of\s+medicine|nejm"
+             r"|american\s+journal\s+of\s+psychiatry|biological\s+psychiatry|molecular\s+psychiatry"
+             r"|neuropsychopharmacology|nature\s+(?:medicine|neuroscience)|journal\s+of\s+(?:the\s+)?[A-Z][a-z]+"
+             r"(?:\s+[A-Z][a-z]+)*)\b"
+             r"|\b(?:published|appeared|reported)\s+in\s+(?:the\s+journal\s+)?[A-Z][\w&-]+(?:\s+[A-Z][\w&-]+)*"),
+        # A study named by its year, authors or institution: "a 2019 study", "Duman et al.", "researchers at Yale".
+        Rule("study",
+             r"\b(?:a|an|the|one|this)\s+(?:\w+\s+){0,2}(?:19|20)\d{2}\s+(?:\w+\s+){0,2}"
+             r"(?:study|trial|paper|review|meta-analysis|analysis)\b"
+             r"|\b(?:study|trial|paper|review|meta-analysis)\s+(?:published\s+)?in\s+(?:19|20)\d{2}\b"
+             r"|\bet\s+al\b"
+             r"|\b(?:researchers|scientists|investigators|a\s+team)\s+(?:at|from)\s+(?:the\s+)?[A-Z]\w+"),
+    ],
+    "call_to_action": [
+        Rule("phone", r"(?:\+?1[\s.-]?)?(?:\(\d{3}\)|\b\d{3})[\s.-]?\d{3}[\s.-]\d{4}\b"),
+        Rule("free_consultation",
+             r"\b(?:free|complimentary|no[- ]cost)\s+(?:\w+\s+)?consult\w*"
+             r"|\bconsultations?\s+(?:are|is)\s+(?:always\s+)?free\b|\bconsultation:\s+free\b"),
+    ],
+}
+
+# Journal names are proper nouns: their rule is case-sensitive where the rest are not.
+_CASE_SENSITIVE = {"journal"}
+
+
+def _compile(rules: list[Rule]) -> list[tuple[Rule, re.Pattern[str], re.Pattern[str] | None]]:
+    compiled = []
+    for rule in rules:
+        flags = 0 if rule.concept in _CASE_SENSITIVE else re.IGNORECASE
+        compiled.append((rule, re.compile(rule.pattern, flags),
+                         re.compile(rule.requires, re.IGNORECASE) if rule.requires else None))
+    return compiled
+
+
+COMPILED = {category: _compile(rules) for category, rules in RULES.items()}
+
+
+def _spans_overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def sentence_mentions(text: str) -> list[tuple[str, str, str]]:
+    """(category, concept, matched words) for one sentence, each concept at most once.
+
+    Within a category a concept whose match lies inside an earlier (more specific) concept's match is dropped.
+    """
+    found = []
+    for category, rules in COMPILED.items():
+        taken: list[tuple[int, int]] = []
+        for rule, pattern, requires in rules:
+            if requires is not None and not requires.search(text):
+                continue
+            for match in pattern.finditer(text):
+                if any(_spans_overlap(match.span(), span) for span in taken):
+                    continue
+                taken.append(match.span())
+                found.append((category, rule.concept, match.group(0)))
+                break
+    return found
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Every mention in a post's text, in the order of its sentences."""
+    return [
+        Mention(category, concept, matched, sentence.text, sentence.position)
+        for sentence in split_sentences(text)
+        for category, concept, matched in sentence_mentions(sentence.text)
+    ]
+
+
+def fill_pending_mentions(db, batch_size: int = 200) -> int:
+    """Scan every post whose current text has not been scanned by these rules; returns how many were scanned.
+
+    Run at the end of every crawl and by `clinicwatch report` and `export`, so posts stored
+    before the mentions table existed, or before a rule changed, catch up without a re-crawl.
+    """
+    from db.queries import pending_mention_posts
+    from db.store import save_mentions
+
+    scanned = 0
+    while posts := pending_mention_posts(db, RULES_VERSION, limit=batch_size):
+        for post in posts:
+            save_mentions(db, post["id"], post["content_hash"], RULES_VERSION, as_rows(find_mentions(post["text"])))
+        scanned += len(posts)
+    return scanned
+
+
+def as_rows(mentions: Iterable[Mention]) -> list[dict]:
+    return [asdict(m) for m in mentions]
