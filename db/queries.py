@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import sqlite_utils
 
 # A failed fetch: an error, or an HTTP error status for something the crawl needed. Guessed
-# sitemap/feed paths and robots.txt may answer 404 on healthy sites.
-FAILED_FETCH = "(error IS NOT NULL OR (status >= 400 AND COALESCE(purpose, '') NOT IN ('probe', 'robots')))"
+# sitemap/feed paths and robots.txt may answer 404 on healthy sites, and a known post answering
+# 404 or 410 on a recheck is a removal (counted in posts_removed), not a failure.
+FAILED_FETCH = ("(error IS NOT NULL OR (status >= 400 AND COALESCE(purpose, '') NOT IN ('probe', 'robots')"
+                " AND NOT (purpose = 'recheck' AND status IN (404, 410))))")
 
 
 def post_by_url(db: sqlite_utils.Database, url: str, *, or_fetched: bool = False) -> dict | None:
@@ -155,3 +157,54 @@ def post_detail(db: sqlite_utils.Database, post_id: int) -> dict | None:
         "SELECT category, concept, matched, sentence FROM mentions WHERE post_id = ? ORDER BY sentence_index, id",
         [post_id]))
     return post
+
+
+def site_boilerplate_hashes(db: sqlite_utils.Database, site_id: int) -> set[str]:
+    """Hashes of the paragraphs recorded as repeated across the site's posts (table site_boilerplate)."""
+    return {row[0] for row in db.execute("SELECT paragraph_hash FROM site_boilerplate WHERE site_id = ?", [site_id])}
+
+
+def site_post_texts(db: sqlite_utils.Database, site_id: int) -> list[dict]:
+    """The site's published posts with what template removal reads and rewrites."""
+    return list(db.query(
+        "SELECT id, title, text, content_hash FROM posts WHERE site_id = ? AND removed_at IS NULL ORDER BY id",
+        [site_id],
+    ))
+
+
+def posts_written_in_run(db: sqlite_utils.Database, run_id: int) -> set[int]:
+    """Posts whose current text this crawl run stored (new or changed)."""
+    return {row[0] for row in db.execute(
+        "SELECT post_id FROM run_posts WHERE run_id = ? AND outcome IN ('new', 'changed')", [run_id]
+    )}
+
+
+def site_ids_by_name(db: sqlite_utils.Database, names: Iterable[str] = ()) -> dict[str, int]:
+    """{site name: id} of the named sites (every site when none is named); unknown names are left out."""
+    names = list(names)
+    sql = "SELECT name, id FROM sites"
+    if names:
+        sql += f" WHERE name IN ({', '.join('?' for _ in names)})"
+    return dict(db.execute(sql + " ORDER BY name", names).fetchall())
+
+
+def stored_page_ids(db: sqlite_utils.Database, site_ids: Iterable[int]) -> list[int]:
+    """Ids of the posts of these sites that have a stored page (post_html), in order."""
+    site_ids = list(site_ids)
+    return [row[0] for row in db.execute(
+        f"""SELECT p.id FROM posts p JOIN post_html h ON h.post_id = p.id
+            WHERE p.site_id IN ({', '.join('?' for _ in site_ids)}) ORDER BY p.id""",
+        site_ids,
+    )]
+
+
+def stored_page(db: sqlite_utils.Database, post_id: int) -> dict | None:
+    """A post with its stored page (gzipped HTML) and what re-extraction compares."""
+    rows = list(db.query(
+        """SELECT p.id, p.site_id, s.name AS site, COALESCE(p.fetched_url, p.url) AS url, p.title, p.author,
+                  p.published_at, p.date_source, p.extractor, p.content_hash, h.html_gz
+           FROM posts p JOIN sites s ON s.id = p.site_id JOIN post_html h ON h.post_id = p.id
+           WHERE p.id = ?""",
+        [post_id],
+    ))
+    return rows[0] if rows else None

@@ -160,7 +160,8 @@ def test_recrawl_is_incremental_and_records_changes(tmp_path):
         harbor.remove_post(removed)
         harbor.add_post(Post(slug="a-brand-new-post", title="A Brand New Post About Ketamine and BDNF",
                              date=harbor.posts[edited].date, author=harbor.posts[edited].author,
-                             body=" ".join(["Ketamine raises BDNF and new synapses form within hours."] * 12) + "\n",
+                             body=" ".join(f"In study {n}, ketamine raised BDNF and new synapses formed within "
+                                           f"{n + 2} hours." for n in range(12)) + "\n",
                              relevant=True))
         clinicwatch("crawl", "--sources", sources, "--db", db_path, "--allow-private-hosts", *FAST)
         third = db["crawl_runs"].get(3)

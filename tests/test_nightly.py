@@ -30,8 +30,9 @@ def test_digest_names_new_changed_and_removed_relevant_posts(tmp_path):
         harbor.remove_post(removed.slug)
         harbor.add_post(Post(slug="ketamine-and-spines-update", title="Ketamine and Spines: An Update",
                              date=edited.date, author=edited.author, relevant=True,
-                             body="\n\n".join(["Ketamine raises BDNF, and new dendritic spines and synapses form "
-                                               "within a day of treatment in the prefrontal cortex."] * 6) + "\n"))
+                             body="\n\n".join(f"Study {n} found that ketamine raises BDNF, and that new dendritic "
+                                               f"spines and synapses form within {n + 1} days of treatment in the "
+                                               "prefrontal cortex." for n in range(6)) + "\n"))
         second = clinicwatch(*args)
 
     assert "new relevant posts: 1" in second.stdout and "Ketamine and Spines: An Update" in second.stdout

@@ -89,6 +89,7 @@ class ClinicBlogsSpider(scrapy.Spider):
             if known["last_modified"]:
                 headers["If-Modified-Since"] = known["last_modified"]
             meta["handle_httpstatus_list"] = [304, 404, 410]
+            purpose = "recheck"
         return scrapy.Request(url, callback=callback, errback=self.fetch_failed, headers=headers,
                               meta={"site": site.name, "purpose": purpose, **meta})
 
@@ -230,7 +231,8 @@ class ClinicBlogsSpider(scrapy.Spider):
             yield PostPage(
                 site=site.name,
                 url=response.url,
-                html=response.text,
+                body=response.body,
+                content_type=(response.headers.get("Content-Type") or b"").decode("latin-1") or None,
                 etag=(response.headers.get("ETag") or b"").decode("latin-1") or None,
                 last_modified=(response.headers.get("Last-Modified") or b"").decode("latin-1") or None,
                 sitemap_lastmod=response.meta.get("lastmod"),
