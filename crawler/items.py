@@ -12,11 +12,14 @@ class PostPage:
 
     site: str
     url: str  # as fetched, after redirects
-    html: str
+    body: bytes  # as served; ExtractText decodes it (pipeline.extract.decode_html)
+    content_type: str | None = None  # the Content-Type header, for its charset
     etag: str | None = None
     last_modified: str | None = None
     sitemap_lastmod: str | None = None
+    script_shell: bool = False  # the page's text only appears through JavaScript
     # Filled by the pipeline stages, in order.
+    html: str = ""
     canonical_url: str | None = None
     title: str | None = None
     author: str | None = None

@@ -21,6 +21,11 @@ POST_TYPES = {"blogposting", "article", "newsarticle", "socialmediaposting", "re
 LISTING_TYPES = {"collectionpage", "itemlist", "searchresultspage", "profilepage", "blog"}
 PAGE_TYPES = {"aboutpage", "contactpage", "medicalclinic", "medicalbusiness", "localbusiness", "organization",
               "service", "product", "faqpage", "webpage", "website", "physician"}
+# Declared things that are not writing: an event, a product, a place, a job.
+NOT_POST_TYPES = {"event", "product", "place", "jobposting", "course", "offer", "faqpage", "contactpage", "aboutpage"}
+# WordPress marks its pages (not posts) with these body/article classes.
+WORDPRESS_PAGE = re.compile(r"(^|\s)(page-id-\d+|type-page|page-template\S*)(\s|$)")
+WORDPRESS_POST = re.compile(r"(^|\s)(single-post|type-post|postid-\d+)(\s|$)")
 VISIBLE_DATE = re.compile(
     r"\b(posted|published|updated|written)\b[^.\n]{0,40}\b(19|20)\d\d\b|"
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2},? (19|20)\d\d\b",
@@ -66,19 +71,27 @@ def meta_content(tree, *names: str) -> str | None:
     return None
 
 
-# Listing cards: an <article> with a heading linking to another page, at most an excerpt under it.
+# Listing cards: a heading linking to another page, at most a short excerpt under it. A paragraph
+# whose three nearest ancestors hold exactly one such heading is that card's excerpt.
+HEADING_LINKS = "(.//h2//a[@href] | .//h3//a[@href] | .//h4//a[@href])"
 MAX_CARD_WORDS = 120
+MAX_LISTING_BODY_WORDS = 150
 
 
 def is_card_list(tree) -> bool:
-    """Three or more short cards and no long text beside them: a listing, whatever its markup.
-    (A post's own "related posts" cards sit beside the long post text, so they do not count.)"""
-    cards = [card for card in tree.xpath("//article[(.//h2 | .//h3)//a[@href]]")
-             if "comment" not in (card.get("class") or "")]
-    if len(cards) < 3 or any(len(card.text_content().split()) > MAX_CARD_WORDS for card in cards):
+    """Three or more headings linking elsewhere and no long text beside them: a listing, whatever its
+    markup (<article> cards, <li>, <div>). A post's own "related posts" cards sit beside the long post
+    text, so they do not count."""
+    headings = tree.xpath("//h2[.//a[@href]] | //h3[.//a[@href]] | //h4[.//a[@href]]")
+    if len(headings) < 3:
         return False
-    paragraphs = tree.xpath("//p[not(ancestor::article[(.//h2 | .//h3)//a[@href]])]")
-    return sum(len(p.text_content().split()) for p in paragraphs) < 150
+    body = tree.xpath(f"//body//p[not(ancestor::*[position() <= 3][count({HEADING_LINKS}) = 1])]"
+                      "[not(ancestor::nav or ancestor::footer or ancestor::header or ancestor::aside)]")
+    if sum(len(p.text_content().split()) for p in body) >= MAX_LISTING_BODY_WORDS:
+        return False
+    cards = tree.xpath(f"//*[self::article or self::li or self::div][count({HEADING_LINKS}) = 1]"
+                       f"[not(parent::*[count({HEADING_LINKS}) = 1])]")
+    return all(len(card.text_content().split()) <= MAX_CARD_WORDS for card in cards)
 
 
 BYLINE = re.compile(r"^\s*(by|written by|posted by|author:)\s+[A-Z][\w.'-]+", re.I)
@@ -105,7 +118,7 @@ def classify_page(tree, url: str, listing_url: str | None = None, discovered_via
     if is_listing_url or (types & LISTING_TYPES and not types & POST_TYPES) or (
             not types & POST_TYPES and is_card_list(tree)):
         return PageKind.LISTING
-    if never_a_post(url, listing_url):
+    if never_a_post(url, listing_url) or (types & NOT_POST_TYPES and not types & POST_TYPES):
         return PageKind.OTHER
 
     evidence = 0
@@ -134,6 +147,31 @@ def classify_page(tree, url: str, listing_url: str | None = None, discovered_via
     if has_byline(tree):
         evidence += 1
     evidence += DISCOVERY_EVIDENCE.get(discovered_via or "", 0)
+    classes = " ".join(tree.xpath("//body/@class | //article/@class"))
+    if WORDPRESS_PAGE.search(classes):
+        evidence -= 3
+    elif WORDPRESS_POST.search(classes):
+        evidence += 1
     # JavaScript-only shells carry post metadata but no text: they are still posts, and the
     # pipeline records them as such rather than storing an empty row.
     return PageKind.POST if evidence >= 2 else PageKind.OTHER
+
+
+# Roots that client-side frameworks render into, and the notice they leave for browsers without JavaScript.
+APP_ROOTS = ("//*[@id='root' or @id='app' or @id='__next' or @id='___gatsby' or @id='__nuxt' or @data-reactroot]"
+             "[string-length(normalize-space()) < 40]")
+NEEDS_JAVASCRIPT = re.compile(r"(enable|requires?|turn on)\s+javascript|javascript (is )?(required|disabled)", re.I)
+MAX_SHELL_WORDS = 60
+
+
+def is_script_shell(tree) -> bool:
+    """A page whose text only appears through JavaScript: an empty app root or a "please enable
+    JavaScript" notice, and almost no text outside the site's chrome."""
+    if tree is None:
+        return False
+    notice = " ".join(tree.xpath("//noscript//text()"))
+    if not (tree.xpath(APP_ROOTS) or NEEDS_JAVASCRIPT.search(notice)):
+        return False
+    text = tree.xpath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::nav"
+                      " or ancestor::header or ancestor::footer or ancestor::aside or ancestor::form)]")
+    return len(" ".join(text).split()) < MAX_SHELL_WORDS

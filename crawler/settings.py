@@ -32,19 +32,39 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # no control port on a nightly job
 
-# Limits: no page, redirect chain or wait is unbounded.
-DOWNLOAD_TIMEOUT = 30
-DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+# Limits: no page, redirect chain, sitemap or wait is unbounded. Every one is a setting
+# (`-s NAME=VALUE`) and is documented, with its default, in the README ("Limits").
+DOWNLOAD_TIMEOUT = 30  # seconds for one response
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # bytes of one response, also after gzip/deflate/brotli inflation
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 METAREFRESH_MAXDELAY = 5
+CLINICWATCH_MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # one sitemap, inflated (the sitemaps.org limit)
+CLINICWATCH_MAX_SITEMAP_DEPTH = 3  # sitemap indexes within indexes: robots.txt's sitemap is level 1
+CLINICWATCH_MAX_ROBOTS_BYTES = 500 * 1024  # of a robots.txt parsed as rules (RFC 9309 asks for at least this)
+# Only http and https are ever downloaded: no handlers for file:, data:, ftp: or s3: URLs.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RefusePrivateHosts": 50,  # before robots.txt is asked for
+    "crawler.scope.StayOnSite": 60,  # redirects to other hosts end here, before their robots.txt
     "crawler.politeness.ObeyCrawlDelay": 150,
+    "crawler.middlewares.SizeLimits": 160,
+    "crawler.middlewares.RobotsTxtLimits": 540,  # after retries: sees the answer robots.txt ends with
+    "crawler.middlewares.InspectBodies": 570,  # after decompression
+    # Scrapy's own, replaced by subclasses that say on the fetch row why they drop a response.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.MetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.middlewares.HttpCompressionMiddleware": 590,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.middlewares.RedirectMiddleware": 600,
     "crawler.middlewares.RecordFetches": 950,  # next to the downloader: sees every hop and retry
+}
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.LimitSitemapDepth": 550,
 }
 EXTENSIONS = {
     "crawler.extensions.CrawlRun": 100,

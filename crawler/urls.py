@@ -24,10 +24,12 @@ NON_POST_SEGMENT = re.compile(
     r"search|login|cart|checkout|account|thank-you|home|index)(\.html?|\.php)?$",
     re.I,
 )
-TAXONOMY_PATH = re.compile(r"/(tags?|categor(y|ies)|topics?|authors?|archives?|label|search)(/|$)", re.I)
+TAXONOMY_PATH = re.compile(r"/(tags?|tagged|categor(y|ies)|topics?|authors?|archives?|label|search)(/|$)", re.I)
 PAGINATION = re.compile(r"(/page/\d+/?$)|([?&](page|paged|offset|p|start)=\d+)", re.I)
 DATE_PATH = re.compile(r"/(19|20)\d\d/(0?[1-9]|1[0-2])(/\d{1,2})?/[^/]+")
-CALENDAR_TRAP = re.compile(r"([?&](date|day|month|year|calendar|ical|eventDate)=)|(/calendar/|/events?/\d{4}-\d\d)", re.I)
+CALENDAR_TRAP = re.compile(
+    r"([?&](date|day|week|month|year|calendar|ical|eventDate|tribe-bar-date)=)"
+    r"|(/calendar/)|(/(events?|agenda|month|week|day)/(.+/)?\d{4}-\d\d(-\d\d)?/?$)", re.I)
 ASSET = re.compile(
     r"\.(jpe?g|png|gif|webp|svg|ico|pdf|docx?|xlsx?|pptx?|zip|gz|mp[34]|mov|avi|webm|css|js|json|woff2?|ttf|eot)$",
     re.I,
@@ -47,6 +49,12 @@ def looks_like_trap(url: str) -> bool:
     repeated = max((segments.count(s) for s in set(segments)), default=0)
     return bool(CALENDAR_TRAP.search(url)) or len(segments) > MAX_PATH_DEPTH or repeated >= 3 or len(
         parse_qsl(parts.query, keep_blank_values=True)) > MAX_QUERY_PARAMS
+
+
+def is_query_variant(url: str, page_url: str) -> bool:
+    """The same path as page_url with a query string: another view of that page."""
+    parts, page = urlsplit(url), urlsplit(page_url)
+    return bool(parts.query) and parts.path.rstrip("/") == page.path.rstrip("/")
 
 
 def strip_tracking(url: str) -> str:

@@ -15,10 +15,14 @@ FAILED_FETCH = ("(error IS NOT NULL OR (status >= 400 AND COALESCE(purpose, '') 
 
 def post_by_url(db: sqlite_utils.Database, url: str, *, or_fetched: bool = False) -> dict | None:
     """The post stored under this canonical URL (or, with or_fetched, fetched from it)."""
-    sql = "SELECT id, content_hash, removed_at, etag, last_modified FROM posts WHERE url = ?"
+    columns = "id, content_hash, removed_at, etag, last_modified"
+    sql = f"SELECT {columns} FROM posts WHERE url = ?"
+    params = [url]
     if or_fetched:
-        sql += " OR fetched_url = ? ORDER BY url = ? DESC"
-    rows = list(db.query(sql + " LIMIT 1", [url, url, url] if or_fetched else [url]))
+        # Two indexed lookups; an OR across the two columns would scan the table.
+        sql += f" UNION ALL SELECT {columns} FROM posts WHERE fetched_url = ?"
+        params.append(url)
+    rows = list(db.query(sql + " LIMIT 1", params))
     return rows[0] if rows else None
 
 

@@ -95,7 +95,7 @@ CREATE TABLE fetches (
     run_id INTEGER REFERENCES crawl_runs(id),
     site_id INTEGER REFERENCES sites(id),
     url TEXT NOT NULL,
-    purpose TEXT,  -- robots, sitemap, feed, listing, page, or probe (a guessed sitemap/feed path)
+    purpose TEXT,  -- robots, sitemap, feed, listing, page, recheck (a known post), or probe (a guessed sitemap/feed path)
     status INTEGER,
     error TEXT,
     bytes INTEGER,
@@ -289,6 +289,53 @@ SELECT
 FROM posts_with_summaries w;
 """
 
+V3_DUPLICATE_CLUSTERS = """
+-- duplicate_clusters with every site of a cluster (the head's too), copies within the head's site,
+-- and the copies' ids; the columns of version 1 keep their names and meanings.
+DROP VIEW duplicate_clusters;
+CREATE VIEW duplicate_clusters AS
+SELECT
+    head.id AS head_id, head.title AS head_title, hs.name AS head_site, head.url AS head_url,
+    head.published_at AS head_published_at,
+    COUNT(copy.id) AS copies,
+    GROUP_CONCAT(DISTINCT cs.name) AS copy_sites,
+    COUNT(copy.id) + 1 AS posts,
+    COUNT(DISTINCT copy.site_id) + (SUM(copy.site_id = head.site_id) = 0) AS site_count,
+    (SELECT json_group_array(name) FROM (
+        SELECT DISTINCT s.name FROM posts m JOIN sites s ON s.id = m.site_id
+        WHERE m.id = head.id OR m.duplicate_of = head.id ORDER BY s.name)) AS sites,
+    SUM(copy.site_id = head.site_id) AS same_site_copies,
+    (SELECT json_group_array(id) FROM (
+        SELECT c.id FROM posts c WHERE c.duplicate_of = head.id
+        ORDER BY COALESCE(c.published_at, '9999'), c.first_seen_at, c.id)) AS copy_ids,
+    MAX(copy.published_at) AS last_copy_published_at
+FROM posts head
+JOIN sites hs ON hs.id = head.site_id
+JOIN posts copy ON copy.duplicate_of = head.id
+JOIN sites cs ON cs.id = copy.site_id
+GROUP BY head.id;
+"""
+
+
+V4_SITE_BOILERPLATE = """
+-- Paragraphs found repeated across many posts of one site (calls to action, disclaimers,
+-- author bios inside the post's own container): removed from every post of the site.
+CREATE TABLE site_boilerplate (
+    site_id INTEGER NOT NULL REFERENCES sites(id),
+    paragraph_hash TEXT NOT NULL,  -- pipeline.dedup.content_hash of the paragraph
+    text TEXT NOT NULL,
+    posts INTEGER NOT NULL,        -- posts of the site that had it when it was found
+    first_seen_at TEXT NOT NULL,
+    PRIMARY KEY (site_id, paragraph_hash)
+);
+"""
+
 
 # Each entry is one schema version: a SQL script, run in one transaction with the version bump.
-MIGRATIONS: list[str] = [V1_INITIAL, V2_MENTIONS]
+# Re-crawls look known posts up by the URL they were fetched from, once per post.
+V5_FETCHED_URL_INDEX = """
+CREATE INDEX posts_fetched_url ON posts(fetched_url);
+"""
+
+
+MIGRATIONS: list[str] = [V1_INITIAL, V2_MENTIONS, V3_DUPLICATE_CLUSTERS, V4_SITE_BOILERPLATE, V5_FETCHED_URL_INDEX]

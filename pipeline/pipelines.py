@@ -8,6 +8,7 @@ Only PostPage items are transformed; UnchangedPost and GonePost pass straight to
 from __future__ import annotations
 
 import logging
+from functools import cached_property
 
 from scrapy.exceptions import DropItem
 
@@ -19,36 +20,42 @@ from db.queries import dedup_signatures
 
 from .canonical import canonical_url, declared_canonical
 from .dedup import content_hash, duplicate_heads, minhash_signature
-from .extract import extract_page
+from .extract import MIN_POST_WORDS, decode_html, extract_page
 from .mentions import fill_pending_mentions
 from .relevance import assess_relevance
+from .site_template import SiteBoilerplate, remove_site_boilerplate
 
 logger = logging.getLogger(__name__)
 
-# Fewer words than this in a post page's main text means the text is not in the HTML.
-MIN_POST_WORDS = 40
-
 
 class ExtractText(UsesCrawlRun):
-    """Main text and metadata (title, author, published date) of the page."""
+    """The page decoded, its main text without its site's recorded boilerplate
+    (pipeline.site_template) and its metadata (title, author, published date)."""
+
+    @cached_property
+    def boilerplate(self) -> SiteBoilerplate:
+        return SiteBoilerplate(self.run.db)
 
     def process_item(self, item):
         if not isinstance(item, PostPage):
             return item
         try:
+            item.html = decode_html(item.body, item.content_type)
             page = extract_page(item.html, item.url, site_name=item.site)
         except Exception as exc:  # a page that breaks the extractor must not stop the crawl
             self.run.note_fetch_error(item.url, f"text extraction failed: {type(exc).__name__}: {exc}")
             raise DropItem(f"{item.url}: text extraction failed ({exc})") from exc
-        words = len(page.text.split())
-        if words < MIN_POST_WORDS:
-            message = (f"post page has no text in its HTML ({words} words); it is probably rendered by "
-                       "JavaScript, which clinicwatch does not run")
+        text = self.boilerplate.remove(self.run.site_ids[item.site], page.text)
+        words = len(text.split())
+        if words < MIN_POST_WORDS or item.script_shell:
+            shape = "a JavaScript app shell" if item.script_shell else f"{words} words"
+            message = (f"post page has no text in its HTML ({shape}); it is rendered by JavaScript, "
+                       "which clinicwatch does not run")
             self.run.note_fetch_error(item.url, message)
             raise DropItem(f"{item.url}: {message}")
         item.title, item.author = page.title, page.author
         item.published_at, item.date_source = page.published_at, page.date_source
-        item.text, item.extractor = page.text, page.extractor
+        item.text, item.extractor = text, page.extractor
         return item
 
 
@@ -93,16 +100,20 @@ class StorePosts(UsesCrawlRun):
                 minhash=item.minhash, extractor=item.extractor, etag=item.etag, last_modified=item.last_modified,
                 html=item.html,
             )
-            store.save_post(run.db, record, run.run_id)
+            run.write(store.save_post, record, run.run_id)
         elif isinstance(item, UnchangedPost):
-            store.touch_post(run.db, item.url, run.run_id)
+            run.write(store.touch_post, item.url, run.run_id)
         elif isinstance(item, GonePost):
-            store.mark_removed(run.db, item.url, run.run_id)
+            run.write(store.mark_removed, item.url, run.run_id)
         return item
 
     def close_spider(self):
+        if self.run.database_error:
+            return  # the crawl stopped on it; the next crawl links the copies
         db = self.run.db
-        changed = store.set_duplicates(db, duplicate_heads(dedup_signatures(db)))
+        rewritten = self.run.write(remove_site_boilerplate, self.run.site_ids.values(), self.run.run_id)
+        logger.info("site boilerplate removed from %d post(s)", rewritten)
+        changed = self.run.write(store.set_duplicates, duplicate_heads(dedup_signatures(db)))
         logger.info("duplicates linked: %d post(s) changed cluster", changed)
         # New and changed posts, and any stored before the current mention rules.
-        logger.info("mentions found in %d post(s)", fill_pending_mentions(db))
+        logger.info("posts scanned for mentions: %d", self.run.write(fill_pending_mentions))

@@ -25,9 +25,9 @@ from scrapy.http import TextResponse
 from crawler.discovery import (COMMON_FEED_PATHS, COMMON_SITEMAP_PATHS, lists_posts, names_posts, page_links,
                                page_tree, parse_feed, parse_sitemap, sitemaps_from_robots)
 from crawler.items import GonePost, PostPage, UnchangedPost
-from crawler.pages import PageKind, classify_page
+from crawler.pages import PageKind, classify_page, is_script_shell
 from crawler.sources import Source, load_sources
-from crawler.urls import looks_like_trap, never_a_post, normalize_url, same_site, strip_tracking
+from crawler.urls import is_query_variant, looks_like_trap, never_a_post, normalize_url, same_site, strip_tracking
 from db import open_db
 from db.queries import known_posts
 
@@ -209,10 +209,14 @@ class ClinicBlogsSpider(scrapy.Spider):
                 if request:
                     yield request
         for url in links.links:
-            if not never_a_post(url, site.url):
-                request = self.follow(site, url, self.parse_page, "page")
-                if request:
-                    yield request
+            # The same path with another query is a filtered or sorted view of this page (pagination
+            # aside, which is in next_pages): following those is how faceted listings trap crawlers.
+            if never_a_post(url, site.url) or is_query_variant(url, response.url):
+                continue
+            # A linked page may itself be a listing (a tag page, a filter view): it is one level deeper.
+            request = self.follow(site, url, self.parse_page, "page", listing_depth=depth + 1)
+            if request:
+                yield request
 
     def parse_page(self, response):
         site = self.site_of(response)
@@ -236,8 +240,9 @@ class ClinicBlogsSpider(scrapy.Spider):
                 etag=(response.headers.get("ETag") or b"").decode("latin-1") or None,
                 last_modified=(response.headers.get("Last-Modified") or b"").decode("latin-1") or None,
                 sitemap_lastmod=response.meta.get("lastmod"),
+                script_shell=is_script_shell(tree),
             )
-        elif kind is PageKind.LISTING:
+        elif kind is PageKind.LISTING and response.meta.get("listing_depth", 0) <= self.max_listing_pages:
             yield from self.follow_listing(response, tree)
 
     def fetch_failed(self, failure):
