@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Extra pip flags, e.g. an index that serves CPU builds of torch on machines without a local wheel.
 PIP_FLAGS ?=
 
-.PHONY: demo test bench install dev clean
+.PHONY: demo test bench install dev clean browser audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -28,12 +28,33 @@ dev: $(VENV)/.installed-dev
 demo: install
 	$(BIN)/clinicwatch demo --db data/demo.db
 
-test: dev
+test: dev browser
 	$(BIN)/python -m pytest
+
+# Debian's chromium, for tests/test_browse.py. Where it cannot be installed, that test is skipped and says why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium (apt-get) for the browser test"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	      || echo "could not install chromium: the browser test will be skipped"; \
+	  else \
+	    echo "chromium is missing and cannot be installed here (needs root and apt-get): the browser test will be skipped"; \
+	  fi; }
 
 bench: dev
 	$(BIN)/pip install --quiet $(PIP_FLAGS) -r bench/requirements.txt
 	$(BIN)/python -m bench
+
+$(VENV)/.installed-audit: requirements-audit.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet $(PIP_FLAGS) -r requirements-audit.txt
+	touch $@
+
+# Known vulnerabilities of every pin of requirements.txt, from PyPI's advisory data. The pins are
+# exact, so nothing needs resolving (--no-deps --disable-pip); --strict fails if a package could not
+# be checked, so a pass means all were.
+audit: $(VENV)/.installed-audit
+	$(BIN)/pip-audit --requirement requirements.txt --no-deps --disable-pip --strict --progress-spinner off
 
 clean:
 	rm -rf $(VENV) data/demo.db* test-artifacts

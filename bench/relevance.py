@@ -22,12 +22,12 @@ import platform
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from crawler.demo.sites import load_posts
 from pipeline import relevance
-from pipeline.relevance import KETAMINE, PLASTICITY, Relevance, assess_relevance
+from pipeline.relevance import KETAMINE, PLASTICITY, THRESHOLD, Relevance, assess_relevance
 from tests.fixtures.other_sites import CEDAR_RIDGE_POSTS, LUMEN_POSTS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,6 +35,8 @@ DEFAULT_LABELS = REPO / "bench" / "data" / "relevance-labels.csv"
 # shared/ sits beside the repository's checkout
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "press-releases"
 _HEADING_MARK = re.compile(r"^#+\s*", re.MULTILINE)
+# The bar of issue 5: the rule's precision and recall on the labelled set.
+BAR = 0.95
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="the press-releases folder")
     parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS, help="labelled set (CSV)")
+    parser.add_argument("--near", type=int, default=8, help="how many items nearest the threshold to list")
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         parser.error(f"{args.corpus}: no such folder (pass --corpus)")
@@ -150,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     for name, judge in judges:
         s = score(items, judge)
         print(f"{name:<30}{s.precision:>7.3f}{s.recall:>7.3f}{s.f1:>7.3f}{s.tp:>5}{s.fp:>5}{s.fn:>5}{s.tn:>5}")
+    ours = score(items, judges[0][1])
+    meets_bar = ours.precision >= BAR and ours.recall >= BAR
+    print(f"bar: precision and recall >= {BAR}: {'met' if meets_bar else 'MISSED'}")
     print(f"assess_relevance: {len(items) / seconds:,.0f} posts/s")
 
     for heading, wanted in (("false positives", False), ("false negatives", True)):
@@ -159,7 +165,12 @@ def main(argv: list[str] | None = None) -> int:
             result = results[item.corpus, item.ref]
             print(f"  {result.score:.2f}  {item.corpus}/{item.ref}\n        label: {item.reason}\n"
                   f"        concepts: {', '.join(result.concepts) or '-'}")
-    return 0
+    # How close the calls are: a rule that only just separates the set would not keep doing so.
+    print(f"\nnearest the threshold ({THRESHOLD}): score, label, item, concepts")
+    for item in sorted(items, key=lambda i: abs(results[i.corpus, i.ref].score - THRESHOLD))[:args.near]:
+        result = results[item.corpus, item.ref]
+        print(f"  {result.score:.2f}  {int(item.relevant)}  {item.corpus}/{item.ref}  ({', '.join(result.concepts)})")
+    return 0 if meets_bar else 1
 
 
 if __name__ == "__main__":

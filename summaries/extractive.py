@@ -14,6 +14,7 @@ import numpy as np
 
 from .embeddings import SentenceEncoder
 from .sentences import Sentence, is_candidate, split_sentences
+from .summary import Summary
 
 MMR_LAMBDA = 0.7
 # Added to a sentence's closeness to the centroid, falling linearly from the first sentence to
@@ -104,12 +105,17 @@ class ExtractiveSummarizer:
             "position_bonus": POSITION_BONUS,
             "short_post_words": SHORT_POST_WORDS,
             "long_post_words": LONG_POST_WORDS,
+            **self.encoder.runtime_params,
         }
 
     def summarize(self, text: str) -> str:
-        return self.summarize_many([text])[0]
+        return self.summarize_texts([text])[0]
 
-    def summarize_many(self, texts: list[str]) -> list[str]:
+    def summarize_many(self, texts: list[str]) -> list[Summary]:
+        """One Summary per text, for the batch runner."""
+        return [Summary(text) for text in self.summarize_texts(texts)]
+
+    def summarize_texts(self, texts: list[str]) -> list[str]:
         """One summary per text; every candidate sentence of the batch is embedded in one call."""
         posts = [split_sentences(text) for text in texts]
         candidates = [unique_candidates(sentences) for sentences in posts]

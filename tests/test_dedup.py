@@ -3,9 +3,14 @@ import subprocess
 import sys
 import time
 
+import json
+
 import numpy as np
 import pytest
 
+from db import open_db
+from db.queries import dedup_signatures
+from db.store import PostRecord, save_post, set_duplicates, upsert_site
 from pipeline.dedup import (
     DUPLICATE_THRESHOLD,
     NUM_PERM,
@@ -202,6 +207,17 @@ def test_generated_variations_cluster_by_origin():
     assert heads == {post_id: (None if post_id % 100 == 1 else post_id - post_id % 100 + 1) for post_id in origin_of}
 
 
+def test_many_copies_of_one_text_form_one_cluster():
+    # More copies than one LSH bucket compares all-pairs: republished under fifty URLs with a footer each.
+    text = clinic_post()
+    rows = [as_row(i, f"{text}\n\nContact Details\n\nCall us at extension {i}.", f"2023-01-{1 + i % 28:02d}",
+                   first_seen_at=f"2024-01-01T00:00:{i:02d}Z") for i in range(50)]
+    assert len({row["content_hash"] for row in rows}) == 50
+    heads = duplicate_heads(rows)
+    assert heads[0] is None
+    assert all(heads[i] == 0 for i in range(1, 50))
+
+
 def test_missing_signature_still_matches_by_hash():
     text = clinic_post()
     heads = duplicate_heads([as_row(1, text, "2023-01-01", with_minhash=False),
@@ -222,6 +238,56 @@ def test_signature_of_the_wrong_size_is_refused():
     row["minhash"] = minhash_signature(clinic_post(), num_perm=64)
     with pytest.raises(ValueError, match="expected 128"):
         duplicate_heads([row])
+
+
+def test_publisher_sections_neither_join_different_releases_nor_split_one_release():
+    about = ("About Acme Neuro Inc.\n\nAcme Neuro develops treatments for depression and runs eleven clinics in "
+             "Ohio and Michigan. " * 3)
+    wire = "\n\nAbout the Meridian Wire\n\n" + "The Meridian Wire distributes healthcare news to outlets. " * 12
+    first, second = clinic_post(BDNF_POST), clinic_post(GROWTH_FACTOR_POST)
+    # Two different posts under one company's long About section stay apart...
+    assert near_duplicates(f"{first}\n\n{about}", f"{second}\n\n{about}") < 0.2
+    # ...and one post under two publishers' sections is one post.
+    assert near_duplicates(f"{first}\n\n{about}", f"{first}{wire}") == 1.0
+
+
+def test_names_and_cities_do_not_tell_copies_apart():
+    original = clinic_post(BDNF_POST, ("Harbor Light Clinic", "Portland"))
+    renamed = clinic_post(BDNF_POST, ("Cedar Grove Clinic", "Boise"))
+    assert original != renamed
+    # Names of as many words as the original's: nothing else differs.
+    assert near_duplicates(original, renamed) == 1.0
+    # Acronyms and lower-case words still count.
+    assert near_duplicates(original, original.replace("BDNF", "GDNF")) < 1.0
+
+
+def test_duplicate_clusters_view_lists_each_cluster_with_its_sites(tmp_path):
+    db = open_db(tmp_path / "c.db")
+    harbor = upsert_site(db, "Harbor", "https://harbor.example/blog/")
+    ridge = upsert_site(db, "Blue Ridge", "https://ridge.example/blog/")
+    texts = {
+        ("harbor", "a"): (harbor, clinic_post(BDNF_POST, CLINICS[0]), "2023-01-05"),
+        ("ridge", "a"): (ridge, syndicated(BDNF_POST, CLINICS[1], OPENINGS[0]), "2023-02-01"),
+        ("harbor", "a-again"): (harbor, republished(clinic_post(BDNF_POST, CLINICS[0]), INTROS[0]), "2024-01-01"),
+        ("ridge", "b"): (ridge, clinic_post(GROWTH_FACTOR_POST, CLINICS[1]), "2023-03-01"),
+    }
+    ids = {}
+    for (site, slug), (site_id, text, published) in texts.items():
+        record = PostRecord(site_id=site_id, url=f"https://{site}.example/blog/{slug}/", text=text,
+                            content_hash=content_hash(text), minhash=minhash_signature(text), published_at=published)
+        ids[site, slug] = save_post(db, record)[0]
+    set_duplicates(db, duplicate_heads(dedup_signatures(db)))
+
+    rows = list(db.query("SELECT * FROM duplicate_clusters"))
+    assert len(rows) == 1
+    cluster = rows[0]
+    assert cluster["head_id"] == ids["harbor", "a"] and cluster["head_site"] == "Harbor"
+    assert (cluster["copies"], cluster["posts"], cluster["site_count"]) == (2, 3, 2)
+    assert json.loads(cluster["sites"]) == ["Blue Ridge", "Harbor"]
+    assert cluster["same_site_copies"] == 1  # republished on its own site
+    assert json.loads(cluster["copy_ids"]) == [ids["ridge", "a"], ids["harbor", "a-again"]]
+    assert set(cluster["copy_sites"].split(",")) == {"Blue Ridge", "Harbor"}
+    assert cluster["last_copy_published_at"] == "2024-01-01"
 
 
 @pytest.mark.slow  # deselected by default (pyproject addopts); run with `pytest -m slow`

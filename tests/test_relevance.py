@@ -162,3 +162,82 @@ def test_missing_title_and_empty_text():
     assert not assess_relevance(None, "").is_relevant
     assert assess_relevance(None, "").concepts == ()
     assert assess_relevance(None, SYNAPSE_REGROWTH[1]).is_relevant
+
+
+# A financing notice of a company whose "About" section describes ketamine and plasticity.
+FINANCING_NOTICE = (
+    "Acme Neuro Closes $12 Million Financing to Open Five Clinics",
+    """Acme Neuro Inc. announced today that it closed a $12 million financing round led by two
+healthcare funds. The proceeds will pay for five new clinics in Ohio and for hiring.
+
+"We are grateful for our investors' trust," said the chief executive. The clinics will open in 2026.
+
+About Acme Neuro Inc.
+
+Acme Neuro develops ketamine and esketamine therapies built on its NMDA platform. Ketamine
+promotes neuroplasticity and the growth of new synapses, rewiring circuits that depression
+weakens. Acme's ketamine programs target BDNF release and synaptogenesis.
+
+Forward-Looking Statements
+
+This release contains forward-looking statements about ketamine programs and neuroplasticity.""",
+)
+
+ONE_CLEAR_STATEMENT = (
+    "Ketamine therapy at our Tacoma clinic",
+    """Ketamine has been used as an anesthetic for decades, and low doses now help people with
+treatment-resistant depression. Unlike older antidepressants, ketamine works by helping the brain
+regrow synaptic connections that long stress has worn away.
+
+Our infusions take about forty minutes and are monitored by a nurse throughout.""",
+)
+
+GLUTAMATE_ONLY = (
+    "How ketamine works on glutamate",
+    """Ketamine blocks NMDA receptors, which raises glutamate for a short time. Glutamate then acts
+on AMPA receptors. Ketamine's action on glutamate is why it works within hours rather than weeks.""",
+)
+
+NEUROPLASTIC_DRUGS_IN_PASSING = (
+    "Acme Neuro expands its clinic network",
+    """Acme Neuro will open three clinics offering neuroplastic therapies such as ketamine and TMS.
+Acme also develops ketamine formulations for hospitals and expects revenue from ketamine sales in 2026.""",
+)
+
+
+def test_publisher_sections_after_the_post_do_not_count():
+    result = assess_relevance(*FINANCING_NOTICE)
+    assert not result.is_relevant
+    # What the About section says is neither scored nor reported.
+    assert result.concepts == ()
+    title, text = FINANCING_NOTICE
+    body_only = text.split("About Acme Neuro Inc.")[0]
+    assert assess_relevance(title, body_only) == result
+
+
+def test_one_clear_statement_next_to_ketamine_is_enough():
+    result = assess_relevance(*ONE_CLEAR_STATEMENT)
+    assert result.is_relevant
+    assert result.concepts == ("ketamine", "synaptogenesis")
+    # The same statement in a footer, away from ketamine, is not.
+    title, text = ONE_CLEAR_STATEMENT
+    footer = text.replace("Unlike older antidepressants, ketamine works by helping the brain\nregrow synaptic "
+                          "connections that long stress has worn away.", "")
+    footer += "\n\nOur clinic helps the brain regrow synaptic connections."
+    assert not assess_relevance(title, footer).is_relevant
+
+
+def test_glutamate_alone_is_pharmacology_not_brain_change():
+    result = assess_relevance(*GLUTAMATE_ONLY)
+    assert "glutamate" in result.concepts
+    assert not result.is_relevant
+    title, text = GLUTAMATE_ONLY
+    with_growth = text + " The glutamate surge leads to new synapses within a day."
+    assert assess_relevance(title, with_growth).is_relevant
+
+
+def test_neuroplastic_as_the_name_of_a_treatment_class_is_not_plasticity():
+    result = assess_relevance(*NEUROPLASTIC_DRUGS_IN_PASSING)
+    assert "neuroplasticity" not in result.concepts
+    assert not result.is_relevant
+    assert "neuroplasticity" in assess_relevance("", "Ketamine is thought to restore neuroplastic capacity.").concepts

@@ -1,21 +1,29 @@
-"""The summaries package: sentence candidates, the encoder, extractive selection, the batch runner."""
+"""The summaries package: sentence candidates, the encoder and its runtimes, extractive selection,
+the abstractive summarizer with its faithfulness check, provenance, the batch runner."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
+import torch
 
 import db
 from db.store import PostRecord, mark_removed, save_post, set_duplicates, upsert_site
-from summaries import ExtractiveSummarizer, ModelNotAvailableError, SentenceEncoder, load_summarizer
+from summaries import ExtractiveSummarizer, ModelNotAvailableError, SentenceEncoder, Summary, load_summarizer
+from summaries.abstractive import INSTRUCTION, AbstractiveSummarizer, chunk_sentences
 from summaries.batch import summarize_pending
+from summaries.embeddings import files_digest, weight_files
 from summaries.extractive import select_sentences, sentence_count
+from summaries.faithfulness import fallback_reason, unsupported_details
+from summaries.onnx_int8 import cached_model_path
 from summaries.sentences import Sentence, is_candidate, rejection_reason, split_sentences
+from tests.conftest import clinicwatch
 
 # Test posts written for these tests, in the manner of clinic blogs.
 REWIRING_POST = """How Ketamine Helps the Brain Rebuild Connections
@@ -225,8 +233,64 @@ def test_missing_model_directory_raises_a_clear_error(tmp_path):
 
 
 def test_load_summarizer_lists_the_available_kinds():
-    with pytest.raises(ValueError, match="available: extractive"):
+    with pytest.raises(ValueError, match="available: extractive, abstractive"):
         load_summarizer("poetic")
+    with pytest.raises(ValueError, match="needs a model"):
+        load_summarizer("abstractive")
+
+
+def test_unknown_runtime_is_refused():
+    with pytest.raises(ValueError, match="unknown runtime 'tpu'"):
+        SentenceEncoder(runtime="tpu")
+
+
+# --- encoder runtimes -------------------------------------------------------------------
+
+RUNTIME_SENTENCES = [
+    "Ketamine triggers the growth of new synapses in the prefrontal cortex.",
+    "The parking lot is behind the building on the left side.",
+    "Stress shrinks dendrites, while ketamine restores them within 24 hours in mice.",
+    "BDNF acts like fertilizer for neurons.",
+    "Spravato, the nasal spray form of esketamine, was approved by the FDA in 2019 for adults "
+    "with treatment-resistant depression who had tried at least two other antidepressants.",
+]
+
+
+@pytest.fixture(scope="session")
+def exact_encoder() -> SentenceEncoder:
+    return SentenceEncoder(runtime="torch")
+
+
+def test_the_cpu_default_is_the_int8_runtime_close_to_float32(encoder, exact_encoder):
+    assert encoder.runtime == "onnx-int8" and exact_encoder.runtime == "torch"
+    assert encoder.runtime_params["runtime"] == "onnx-int8" and "onnxruntime" in encoder.runtime_params
+    assert exact_encoder.runtime_params["device"] == "cpu"
+    fast, exact = encoder.encode(RUNTIME_SENTENCES), exact_encoder.encode(RUNTIME_SENTENCES)
+    np.testing.assert_allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-5)
+    assert ((fast * exact).sum(axis=1) > 0.97).all()
+    # Same model, same weights: the runtime is a parameter, not another model.
+    assert (encoder.name, encoder.revision) == (exact_encoder.name, exact_encoder.revision)
+
+
+def test_int8_embeddings_do_not_depend_on_the_other_sentences_of_the_call(encoder):
+    together = encoder.encode(RUNTIME_SENTENCES)
+    for i, sentence in enumerate(RUNTIME_SENTENCES):
+        np.testing.assert_array_equal(encoder.encode([sentence])[0], together[i])
+    np.testing.assert_array_equal(encoder.encode(RUNTIME_SENTENCES[::-1])[::-1], together)
+
+
+def test_int8_model_is_built_once_per_weights_and_rebuilt_identically(encoder, tmp_path, monkeypatch):
+    assert encoder.revision in cached_model_path(encoder.name, encoder.revision).name
+    assert cached_model_path(encoder.name, "0" * 12) != cached_model_path(encoder.name, encoder.revision)
+    monkeypatch.setenv("CLINICWATCH_CACHE_DIR", str(tmp_path))
+    fresh = SentenceEncoder()
+    built = cached_model_path(fresh.name, fresh.revision)
+    assert built.is_file() and built.is_relative_to(tmp_path)
+    assert [p.name for p in built.parent.iterdir()] == [built.name]  # no temporary files left
+    np.testing.assert_array_equal(fresh.encode(RUNTIME_SENTENCES), encoder.encode(RUNTIME_SENTENCES))
+    stamp = built.stat().st_mtime_ns
+    SentenceEncoder()
+    assert built.stat().st_mtime_ns == stamp
 
 
 # --- selection ------------------------------------------------------------------------
@@ -294,7 +358,16 @@ def test_longer_posts_get_longer_summaries(summarizer):
 
 def test_summarize_many_equals_one_at_a_time(summarizer):
     posts = [REWIRING_POST, NOTHING_TO_SAY, SHORT_POST, TRAP_POST, LONG_POST]
-    assert summarizer.summarize_many(posts) == [summarizer.summarize(p) for p in posts]
+    assert summarizer.summarize_many(posts) == [Summary(summarizer.summarize(p)) for p in posts]
+
+
+def test_both_runtimes_summarize_with_the_posts_own_sentences(summarizer, exact_encoder):
+    exact = ExtractiveSummarizer(exact_encoder)
+    for post in (REWIRING_POST, TRAP_POST, LONG_POST):
+        fast_picks = post_sentences_in(post, summarizer.summarize(post))
+        exact_picks = post_sentences_in(post, exact.summarize(post))
+        assert len(fast_picks) == len(exact_picks)
+        assert all(is_candidate(s) for s in fast_picks + exact_picks)
 
 
 def test_summarizer_describes_itself(summarizer, encoder):
@@ -302,6 +375,7 @@ def test_summarizer_describes_itself(summarizer, encoder):
     assert summarizer.model == encoder.name
     assert summarizer.model_revision == encoder.revision
     assert summarizer.params["min_sentences"] == 2 and summarizer.params["max_sentences"] == 4
+    assert summarizer.params["runtime"] == "onnx-int8"
 
 
 # --- the batch runner -----------------------------------------------------------------
@@ -386,9 +460,9 @@ class FailsInBatch:
 
     def summarize_many(self, texts):
         self.calls += 1
-        summaries = [f"A summary of a post of {len(text)} characters." for text in texts]
+        summaries = [Summary(f"A summary of a post of {len(text)} characters.") for text in texts]
         if self.calls == self.failing_batch:
-            summaries[-1] = object()
+            summaries[-1] = Summary(object())
         return summaries
 
 
@@ -415,3 +489,284 @@ def test_progress_goes_to_stderr(clinic, summarizer, capsys):
 def test_batch_size_must_be_positive(clinic, summarizer):
     with pytest.raises(ValueError, match="batch_size"):
         summarize_pending(clinic.db, summarizer, batch_size=0)
+
+
+# --- provenance: what makes a post pending again ----------------------------------------
+
+class Recorder:
+    """A summarizer that records which posts it was asked for; its identity is set per test."""
+
+    method = "extractive"
+
+    def __init__(self, model="recorder", model_revision="r1", params=None):
+        self.model, self.model_revision = model, model_revision
+        self.params = params or {"setting": 1}
+        self.texts: list[str] = []
+
+    def summarize_many(self, texts):
+        self.texts.extend(texts)
+        return [Summary(f"{self.model}@{self.model_revision}: {len(text)} characters.") for text in texts]
+
+
+def summary_rows(database, model) -> list[dict]:
+    return list(database.query("SELECT * FROM summaries WHERE model = ? ORDER BY post_id", [model]))
+
+
+def test_new_weights_under_the_same_name_resummarize_and_replace(clinic):
+    assert summarize_pending(clinic.db, Recorder(model_revision="r1"), progress=False) == 3
+    again = Recorder(model_revision="r2")
+    assert summarize_pending(clinic.db, again, progress=False) == 3
+    rows = summary_rows(clinic.db, "recorder")
+    assert len(rows) == 3 and {row["model_revision"] for row in rows} == {"r2"}
+    assert all(row["summary"].startswith("recorder@r2") for row in rows)
+    assert summarize_pending(clinic.db, Recorder(model_revision="r2"), progress=False) == 0
+
+
+def test_other_settings_of_the_same_model_do_not_resummarize(clinic):
+    summarize_pending(clinic.db, Recorder(params={"setting": 1}), progress=False)
+    unchanged = Recorder(params={"setting": 2, "runtime": "torch"})
+    assert summarize_pending(clinic.db, unchanged, progress=False) == 0
+    assert unchanged.texts == []
+
+
+def test_another_model_summarizes_beside_the_first(clinic):
+    summarize_pending(clinic.db, Recorder(model="first"), progress=False)
+    assert summarize_pending(clinic.db, Recorder(model="second"), progress=False) == 3
+    assert len(summary_rows(clinic.db, "first")) == len(summary_rows(clinic.db, "second")) == 3
+
+
+def test_an_edited_post_alone_is_summarized_again(clinic):
+    summarize_pending(clinic.db, Recorder(), progress=False)
+    edited = TRAP_POST.replace("two weeks", "three weeks")
+    add_post(clinic.db, clinic.site_id, "traps", edited)
+    recorder = Recorder()
+    assert summarize_pending(clinic.db, recorder, progress=False) == 1
+    assert recorder.texts == [edited]
+
+
+def test_rows_record_method_model_weights_and_parameters(clinic, summarizer):
+    summarize_pending(clinic.db, summarizer, limit=1, progress=False)
+    (row,) = stored_summaries(clinic.db)
+    assert (row["method"], row["model"]) == ("extractive", "sentence-transformers/all-MiniLM-L6-v2")
+    assert row["model_revision"] == files_digest(weight_files(summarizer.encoder.source))
+    assert json.loads(row["params"])["runtime"] == "onnx-int8"
+    assert row["fallback_reason"] is None
+
+
+# --- the faithfulness check ----------------------------------------------------------------
+
+CHECKED_POST = (
+    "Ketamine blocks NMDA receptors. In a 2019 trial at McLean Hospital, six infusions helped 40 percent "
+    "of patients. Dr. Rivera's team measured BDNF-driven growth over twenty-four hours, and 1,200 "
+    "people took part. Esketamine (Spravato) is the nasal spray."
+)
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Ketamine blocks NMDA receptors and helped 40% of patients.",
+        "The 2019 trial at McLean found that 6 infusions helped.",
+        "Rivera measured growth over 24 hours in 1200 people.",
+        "However, Spravato is esketamine as a nasal spray.",
+        "BDNF-driven growth was measured by Dr. Rivera's team.",
+    ],
+)
+def test_summaries_that_name_only_what_the_post_names_pass(summary):
+    assert fallback_reason(summary, CHECKED_POST) is None
+
+
+@pytest.mark.parametrize(
+    ("summary", "kind", "items"),
+    [
+        ("In 2020, ketamine helped 55 percent of patients.", "numbers", ["2020", "55"]),
+        ("Seven infusions helped over twenty-five hours.", "numbers", ["Seven", "twenty-five"]),
+        ("Dr. Okafor found that ketamine blocks NMDA receptors.", "names", ["Okafor"]),
+        ("Ketamine works better than ECT at McLean.", "names", ["ECT"]),
+        ("Patients also took lithium and sertraline.", "drug names", ["lithium", "sertraline"]),
+        ("Ketamine outperformed quetiapine and Zoloft.", "drug names", ["quetiapine", "Zoloft"]),
+    ],
+)
+def test_summaries_naming_what_the_post_does_not_fail_with_the_words(summary, kind, items):
+    assert unsupported_details(summary, CHECKED_POST)[kind] == items
+    reason = fallback_reason(summary, CHECKED_POST)
+    assert f"{kind} absent from the post: {', '.join(items)}" in reason
+
+
+def test_an_empty_summary_fails_the_check():
+    assert fallback_reason("  ", CHECKED_POST) == "the model wrote nothing"
+
+
+# --- the abstractive summarizer, with tiny random models built here ---------------------------
+
+def tiny_tokenizer():
+    """A byte-level BPE tokenizer trained on this file's posts: a real tokenizer, built offline."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    bpe = Tokenizer(models.BPE(unk_token="<unk>"))
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    bpe.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=800, special_tokens=["<pad>", "<s>", "</s>", "<unk>"],
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
+    bpe.train_from_iterator([REWIRING_POST, LONG_POST, SHORT_POST, TRAP_POST, INSTRUCTION], trainer)
+    return PreTrainedTokenizerFast(tokenizer_object=bpe, bos_token="<s>", eos_token="</s>", pad_token="<pad>",
+                                   unk_token="<unk>")
+
+
+def writes_only(model, tokenizer, text: str):
+    """Random weights write anything; suppressing every token but those of `text` (through the
+    model's own generation config, which the summarizer honours) decides what kind of thing."""
+    allowed = set(tokenizer.convert_tokens_to_ids(tokenizer.tokenize(text)))
+    model.generation_config.suppress_tokens = [i for i in range(len(tokenizer)) if i not in allowed]
+
+
+def save_tiny(model, tokenizer, path):
+    model.save_pretrained(path)
+    tokenizer.save_pretrained(path)
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def tiny_models(tmp_path_factory):
+    """A seq2seq model (BART) that writes plain words of the posts, and a causal one (GPT-2)
+    that writes only numbers no post has (of the digits 2 and 4); both with short contexts (64 and 128 tokens)."""
+    from transformers import BartConfig, BartForConditionalGeneration, GPT2Config, GPT2LMHeadModel
+
+    threads = torch.get_num_threads()
+    # Intra-op threads only add synchronisation to models this small (and stall on a busy machine).
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    tokenizer = tiny_tokenizer()
+    root = tmp_path_factory.mktemp("tiny-models")
+    special = dict(pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id,
+                   eos_token_id=tokenizer.eos_token_id)
+    bart = BartForConditionalGeneration(BartConfig(
+        vocab_size=len(tokenizer), d_model=16, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
+        decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32, max_position_embeddings=64,
+        decoder_start_token_id=tokenizer.eos_token_id, forced_bos_token_id=None, forced_eos_token_id=None, **special,
+    ))
+    writes_only(bart, tokenizer, " neurons grow new connections")
+    gpt = GPT2LMHeadModel(GPT2Config(vocab_size=len(tokenizer), n_positions=128, n_embd=16, n_layer=1, n_head=2,
+                                     **special))
+    writes_only(gpt, tokenizer, "42")
+    yield SimpleNamespace(seq2seq=save_tiny(bart, tokenizer, root / "tiny-bart"),
+                          causal=save_tiny(gpt, tokenizer, root / "tiny-gpt"), root=root)
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def seq2seq(tiny_models, summarizer):
+    return AbstractiveSummarizer(tiny_models.seq2seq, max_new_tokens=8, batch_size=2, fallback=summarizer)
+
+
+@pytest.fixture(scope="module")
+def causal(tiny_models, summarizer):
+    return AbstractiveSummarizer(tiny_models.causal, max_new_tokens=6, batch_size=3, fallback=summarizer)
+
+
+def test_a_summary_that_passes_the_check_is_the_models_own(seq2seq):
+    (result,) = seq2seq.summarize_many([REWIRING_POST])
+    assert result.fallback_reason is None
+    assert result.text and set(result.text.split()) <= {"neurons", "grow", "new", "connections"}
+
+
+def test_a_summary_naming_what_the_post_does_not_is_replaced_by_the_extractive_one(causal, summarizer):
+    results = causal.summarize_many([SHORT_POST, REWIRING_POST])
+    for post, result in zip([SHORT_POST, REWIRING_POST], results):
+        assert result.text == summarizer.summarize(post)
+        assert re.fullmatch(r"numbers absent from the post: [24]+(, [24]+)*", result.fallback_reason)
+
+
+def test_long_posts_are_cut_into_chunks_of_whole_sentences_that_fit(seq2seq, causal):
+    sentences = [s.text for s in split_sentences(LONG_POST)]
+    for model in (seq2seq, causal):
+        chunks = model.chunks(LONG_POST)
+        assert len(chunks) > 5
+        assert all(model.prompt_length(chunk) <= model.input_limit for chunk in chunks)
+        assert " ".join(chunks).split() == " ".join(sentences).split()
+        # A sentence is cut only when it does not fit a chunk on its own.
+        whole = [s for s in sentences if model.fits(s)]
+        assert len(whole) > len(sentences) / 2
+        assert all(any(s in chunk for chunk in chunks) for s in whole)
+
+
+def test_a_sentence_longer_than_a_chunk_is_cut_at_words():
+    def fits(text):
+        return len(text.split()) <= 4
+    chunks = chunk_sentences(["One two.", "three four five six seven eight nine.", "Ten."], fits)
+    assert chunks == ["One two.", "three four five six", "seven eight nine.", "Ten."]
+    assert chunk_sentences(["x" * 40], lambda text: len(text) <= 10) == ["x" * 10] * 4
+
+
+def test_chunks_of_every_post_are_generated_together_in_batches(seq2seq, monkeypatch):
+    batches = []
+    generate_batch = seq2seq.generate_batch
+
+    def recording(prompts):
+        batches.append(len(prompts))
+        return generate_batch(prompts)
+
+    monkeypatch.setattr(seq2seq, "generate_batch", recording)
+    posts = [LONG_POST, SHORT_POST, REWIRING_POST]
+    chunks = sum(len(seq2seq.chunks(post)) for post in posts)
+    together = seq2seq.summarize_many(posts)
+    assert max(batches) == seq2seq.batch_size
+    # The first round takes every chunk of every post; later rounds summarize the chunk summaries.
+    assert sum(batches) > chunks >= len(posts)
+    assert together == [seq2seq.summarize_many([post])[0] for post in posts]
+
+
+def test_causal_prompts_use_the_chat_template_when_the_tokenizer_has_one(tiny_models, summarizer, tmp_path):
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_models.causal)
+    tokenizer.chat_template = (
+        "{% for m in messages %}<s>{{ m['role'] }}: {{ m['content'] }}</s>{% endfor %}"
+        "{% if add_generation_prompt %}<s>assistant:{% endif %}"
+    )
+    from transformers import AutoModelForCausalLM
+
+    chat = save_tiny(AutoModelForCausalLM.from_pretrained(tiny_models.causal), tokenizer, tmp_path / "chat")
+    model = AbstractiveSummarizer(chat, max_new_tokens=4, fallback=summarizer)
+    prompt = model.prompt("Ketamine grows synapses.")
+    assert prompt.startswith("<s>user: Summarize this blog post") and prompt.endswith("<s>assistant:")
+    # The template's <s> are in the text, so the tokenizer must not add its own as well.
+    assert model.encode([prompt])["input_ids"][0].count(tokenizer.bos_token_id) == 2
+    assert model.summarize_many([SHORT_POST])[0].fallback_reason.startswith("numbers absent")
+
+
+def test_abstractive_summarizer_describes_itself(seq2seq, tiny_models, summarizer):
+    assert (seq2seq.method, seq2seq.model) == ("abstractive", "tiny-bart")
+    assert seq2seq.model_revision == files_digest(weight_files(tiny_models.seq2seq))
+    params = seq2seq.params
+    assert params["max_new_tokens"] == 8 and params["device"] == "cpu" and params["do_sample"] is False
+    assert params["max_input_tokens"] == 64
+    assert params["fallback"]["model"] == summarizer.model
+    assert params["fallback"]["model_revision"] == summarizer.model_revision
+
+
+def test_a_model_with_no_room_for_a_post_is_refused(tiny_models, summarizer):
+    with pytest.raises(ValueError, match="leaves no room"):
+        AbstractiveSummarizer(tiny_models.causal, max_new_tokens=120, fallback=summarizer)
+
+
+def test_batch_runner_stores_abstractive_summaries_with_the_fallback_reason(clinic, causal, seq2seq):
+    assert summarize_pending(clinic.db, causal, progress=False) == 3
+    rows = summary_rows(clinic.db, "tiny-gpt")
+    assert all(row["method"] == "abstractive" and row["fallback_reason"].startswith("numbers absent") for row in rows)
+    assert json.loads(rows[0]["params"])["fallback"]["method"] == "extractive"
+    assert summarize_pending(clinic.db, causal, progress=False) == 0
+    assert summarize_pending(clinic.db, seq2seq, progress=False) == 3
+    assert all(row["fallback_reason"] is None for row in summary_rows(clinic.db, "tiny-bart"))
+
+
+def test_cli_summarizes_with_an_abstractive_model(clinic, tiny_models, monkeypatch):
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")  # as in tiny_models: threads only slow a model this small
+    db_path = clinic.db.conn.execute("PRAGMA database_list").fetchone()[2]
+    missing = clinicwatch("summarize", "--db", db_path, "--summarizer", "abstractive", check=False)
+    assert missing.returncode == 2 and "needs --model" in missing.stderr
+    result = clinicwatch("summarize", "--db", db_path, "--summarizer", "abstractive", "--model", tiny_models.seq2seq)
+    assert "summaries written: 3 (abstractive, tiny-bart)" in result.stdout
+    assert "Loading weights" not in result.stderr
+    assert len(summary_rows(clinic.db, "tiny-bart")) == 3

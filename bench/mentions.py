@@ -1,0 +1,149 @@
+"""Mentions (pipeline/mentions.py) against hand labels of sentences from our own fixture posts.
+
+bench/data/mentions-labels.csv has one row per sentence: split, post (site key/slug), the
+sentence verbatim, and its mentions as "category:concept" joined by "; " (empty: none).
+Every sentence of the chosen posts is labelled, so sentences without a mention test
+precision as much as the others test recall. Two splits: "dev" posts were read while the
+rules were written; "held-out" posts were labelled before the rules were run on them.
+
+Labelling guide (a mention is what the sentence itself says, read on its own):
+- mechanism: glutamate, nmda, ampa, bdnf, trkb, mtor, metaplasticity when named;
+  synaptogenesis when synapses or connections between neurons form, grow or come back
+  (not when they strengthen or are lost); dendrites when dendrites or (dendritic) spines are named.
+- condition: the condition named; "treatment-resistant depression" is only
+  treatment_resistant_depression; seasonal affective disorder is depression; panic attacks and
+  panic disorder are anxiety.
+- claim: rapid_relief when relief or an improvement is said to come fast (not when a lab
+  finding or an appointment is); lasting_effects when a benefit or change is said to last;
+  few_side_effects when few, mild or no side effects, or a good safety record, are claimed;
+  success_rates for a rate or a share of patients who improve; fda_approval for an FDA
+  approval or clearance.
+- citation: doi, pubmed, a journal named, or a study named by year, authors or institution
+  ("a 2019 study"; not "studies show").
+- call_to_action: phone (a phone number), free_consultation.
+
+Scores are over (sentence, category:concept) pairs. The reference beside ours is the naive
+rule, a concept found wherever its name appears in the sentence ("bdnf", "rapid relief").
+
+    python -m bench.mentions [--labels FILE] [--errors]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from crawler.demo import demo_sites
+from crawler.demo.markup import body_text
+from pipeline.mentions import sentence_mentions
+from summaries.sentences import split_sentences
+
+DEFAULT_LABELS = Path(__file__).resolve().parent / "data" / "mentions-labels.csv"
+MIN_PRECISION, MIN_RECALL = 0.95, 0.90
+
+Finder = Callable[[str], set[str]]
+
+
+def fixture_posts() -> dict[str, str]:
+    """Text of every demo and fixture-site post, by "site key/slug"."""
+    from tests.fixtures.other_sites import other_sites
+
+    return {f"{site.key}/{post.slug}": body_text(post.body)
+            for site in demo_sites() + other_sites() for post in site.posts_newest_first()}
+
+
+def load_labels(path: Path) -> list[dict]:
+    with path.open(newline="", encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    for row in rows:
+        row["gold"] = {label for label in row["mentions"].split("; ") if label}
+    return rows
+
+
+def check_sentences_are_from_posts(rows: list[dict], posts: dict[str, str]) -> None:
+    """Every labelled sentence must be a sentence of its fixture post, as the pipeline splits it."""
+    sentences = {key: {s.text for s in split_sentences(text)} for key, text in posts.items()}
+    strays = [row for row in rows if row["sentence"] not in sentences.get(row["post"], set())]
+    if strays:
+        raise SystemExit(f"{len(strays)} labelled sentence(s) are not sentences of their post, e.g. "
+                         f"{strays[0]['post']}: {strays[0]['sentence'][:80]!r}")
+
+
+def ours(sentence: str) -> set[str]:
+    return {f"{category}:{concept}" for category, concept, _ in sentence_mentions(sentence)}
+
+
+def naive(sentence: str, concepts: list[str]) -> set[str]:
+    lowered = sentence.lower()
+    return {label for label in concepts if label.split(":", 1)[1].replace("_", " ") in lowered}
+
+
+def score(rows: list[dict], finder: Finder) -> dict:
+    tp = fp = fn = 0
+    per_category: Counter = Counter()
+    errors = []
+    for row in rows:
+        found = finder(row["sentence"])
+        for label in found | row["gold"]:
+            category = label.split(":", 1)[0]
+            if label in found and label in row["gold"]:
+                tp += 1
+                per_category[category, "tp"] += 1
+            elif label in found:
+                fp += 1
+                per_category[category, "fp"] += 1
+                errors.append(("false", label, row["sentence"]))
+            else:
+                fn += 1
+                per_category[category, "fn"] += 1
+                errors.append(("missed", label, row["sentence"]))
+    return {"tp": tp, "fp": fp, "fn": fn, "precision": tp / (tp + fp) if tp + fp else 1.0,
+            "recall": tp / (tp + fn) if tp + fn else 1.0, "per_category": per_category, "errors": errors}
+
+
+def line(name: str, result: dict, sentences: int) -> str:
+    return (f"  {name:<26} sentences {sentences:>4}  mentions {result['tp'] + result['fn']:>4}  "
+            f"precision {result['precision']:.3f}  recall {result['recall']:.3f}  (fp {result['fp']}, fn {result['fn']})")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.mentions", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
+    parser.add_argument("--errors", action="store_true", help="List every false and missed mention")
+    args = parser.parse_args(argv)
+
+    rows = load_labels(args.labels)
+    check_sentences_are_from_posts(rows, fixture_posts())
+    concepts = sorted({label for row in rows for label in row["gold"]})
+    print(f"mentions: {len(rows)} labelled sentences from {len({r['post'] for r in rows})} fixture posts; "
+          f"machine: {os.cpu_count()} cpu, {platform.platform()}")
+
+    started = time.perf_counter()
+    overall = score(rows, ours)
+    elapsed = time.perf_counter() - started
+    print(line("ours, all", overall, len(rows)))
+    for split in sorted({row["split"] for row in rows}):
+        subset = [row for row in rows if row["split"] == split]
+        print(line(f"ours, {split}", score(subset, ours), len(subset)))
+    print(line("naive concept names, all", score(rows, lambda s: naive(s, concepts)), len(rows)))
+    print(f"  ours: {len(rows) / elapsed:,.0f} sentences/s")
+    print("  by category (ours): " + ", ".join(
+        f"{category} tp {overall['per_category'][category, 'tp']} fp {overall['per_category'][category, 'fp']} "
+        f"fn {overall['per_category'][category, 'fn']}"
+        for category in sorted({category for category, _ in overall["per_category"]})))
+    if args.errors:
+        for kind, label, sentence in overall["errors"]:
+            print(f"    {kind:<6} {label:<40} {sentence}")
+    passed = overall["precision"] >= MIN_PRECISION and overall["recall"] >= MIN_RECALL
+    print(f"  bar: precision >= {MIN_PRECISION}, recall >= {MIN_RECALL}: {'met' if passed else 'NOT MET'}")
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

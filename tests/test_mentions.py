@@ -1,0 +1,131 @@
+"""Mentions: the rules on sentences, the table they fill, and the back-fill of stored posts."""
+
+import pytest
+
+from crawler.demo import demo_sites
+from crawler.demo.markup import body_text
+from db import open_db
+from db.store import PostRecord, save_mentions, save_post, upsert_site
+from pipeline import mentions
+from pipeline.mentions import fill_pending_mentions, find_mentions, sentence_mentions
+from summaries.sentences import split_sentences
+from tests.fixtures.other_sites import other_sites
+
+
+def labels(sentence: str) -> set[str]:
+    return {f"{category}:{concept}" for category, concept, _ in sentence_mentions(sentence)}
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Ketamine acts on TrkB receptors and may induce metaplasticity through mTORC1.",
+     {"mechanism:trkb", "mechanism:metaplasticity", "mechanism:mtor"}),
+    ("It blocks NMDA receptors, so glutamate stimulates AMPA receptors and BDNF rises.",
+     {"mechanism:nmda", "mechanism:glutamate", "mechanism:ampa", "mechanism:bdnf"}),
+    ("Within a day, synaptogenesis restores dendritic spine density.",
+     {"mechanism:synaptogenesis", "mechanism:dendrites"}),
+    ("Spravato is FDA-approved for treatment-resistant depression.",
+     {"claim:fda_approval", "condition:treatment_resistant_depression"}),
+    ("It helps bipolar depression, PTSD, OCD, chronic pain and suicidal thoughts.",
+     {"condition:bipolar_depression", "condition:ptsd", "condition:ocd", "condition:chronic_pain",
+      "condition:suicidal_thoughts"}),
+    ("Patients with anxiety and major depressive disorder feel better within hours.",
+     {"condition:anxiety", "condition:depression", "claim:rapid_relief"}),
+    ("About 70% of patients respond, and the relief can last for weeks with minimal side effects.",
+     {"claim:success_rates", "claim:lasting_effects", "claim:few_side_effects"}),
+    ("A 2019 trial published in JAMA Psychiatry (doi:10.1001/jamapsychiatry.2019.1189, PMID: 31166571) agreed.",
+     {"citation:study", "citation:journal", "citation:doi", "citation:pubmed"}),
+    ("Researchers at Yale first showed this.", {"citation:study"}),
+    ("Call (555) 019-4410 to book your complimentary consultation.",
+     {"call_to_action:phone", "call_to_action:free_consultation"}),
+])
+def test_rules_find_each_category(sentence, expected):
+    assert labels(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence, wrong", [
+    # A time phrase about serotonin, a lab finding or an appointment is not a claim of rapid relief.
+    ("Standard antidepressants increase serotonin within hours, but the mood benefit takes weeks.",
+     "claim:rapid_relief"),
+    ("Within 24 hours, mouse studies show new spines forming.", "claim:rapid_relief"),
+    ("Your therapist will see you within a day or two.", "claim:rapid_relief"),
+    # "long-lasting depression" is a condition that lasts, not an effect that does.
+    ("Chronic stress and long-lasting depression change the brain.", "claim:lasting_effects"),
+    # Antidepressants are not depression; studies in general are not a named study.
+    ("Many studies show that antidepressants help.", "condition:depression"),
+    ("Many studies show that antidepressants help.", "citation:study"),
+    # A price is not a phone number; a consultation that costs is not free.
+    ("An initial consultation is $150, or $2,550 for six infusions.", "call_to_action:phone"),
+    ("An initial consultation is $150, or $2,550 for six infusions.", "call_to_action:free_consultation"),
+    # Synapses that are lost are not synaptogenesis.
+    ("Neurons lose many of the small synapses that connect them.", "mechanism:synaptogenesis"),
+])
+def test_rules_leave_lookalikes_alone(sentence, wrong):
+    assert wrong not in labels(sentence)
+
+
+def test_the_more_specific_condition_wins():
+    assert labels("Esketamine treats treatment-resistant depression.") == {
+        "condition:treatment_resistant_depression"}
+    assert labels("Esketamine treats treatment-resistant depression; many have depression too.") == {
+        "condition:treatment_resistant_depression", "condition:depression"}
+
+
+def test_every_mention_sentence_is_a_sentence_of_its_post():
+    for site in demo_sites() + other_sites():
+        for post in site.posts_newest_first():
+            text = body_text(post.body)
+            sentences = [s.text for s in split_sentences(text)]
+            for mention in find_mentions(text):
+                assert sentences[mention.sentence_index] == mention.sentence
+                assert mention.matched in mention.sentence
+
+
+@pytest.fixture
+def db(tmp_path):
+    db = open_db(tmp_path / "m.db")
+    site = upsert_site(db, "Clinic", "https://c.example/")
+    save_post(db, PostRecord(site_id=site, url="https://c.example/a/", content_hash="a1",
+                             text="Ketamine raises BDNF.\n\nCall (555) 010-2299 today."))
+    save_post(db, PostRecord(site_id=site, url="https://c.example/b/", content_hash="b1",
+                             text="Nothing to see here at all."))
+    return db
+
+
+def stored(db) -> list[tuple]:
+    return [tuple(row) for row in db.execute(
+        "SELECT post_id, category, concept, matched, sentence, sentence_index FROM mentions ORDER BY id")]
+
+
+def test_back_fill_scans_each_text_once(db):
+    assert fill_pending_mentions(db) == 2
+    assert stored(db) == [(1, "mechanism", "bdnf", "BDNF", "Ketamine raises BDNF.", 0),
+                          (1, "call_to_action", "phone", "(555) 010-2299", "Call (555) 010-2299 today.", 1)]
+    assert fill_pending_mentions(db) == 0
+
+
+def test_changed_text_and_changed_rules_are_scanned_again(db, monkeypatch):
+    fill_pending_mentions(db)
+    site = db["sites"].get(1)["id"]
+    save_post(db, PostRecord(site_id=site, url="https://c.example/a/", content_hash="a2",
+                             text="Now it says NMDA instead."))
+    assert fill_pending_mentions(db) == 1
+    assert [row[2] for row in stored(db)] == ["nmda"]
+    monkeypatch.setattr(mentions, "RULES_VERSION", "mentions-next")
+    assert fill_pending_mentions(db) == 2
+
+
+def test_a_scan_of_a_text_the_post_no_longer_has_is_not_stored(db):
+    rows = [{"category": "mechanism", "concept": "bdnf", "matched": "BDNF", "sentence": "x", "sentence_index": 0}]
+    assert save_mentions(db, 1, "an-older-hash", "r", rows) is False
+    assert stored(db) == [] and db["mention_scans"].count == 0
+
+
+def test_the_crawl_fills_mentions(crawled_demo):
+    db = crawled_demo.db
+    assert db.execute("SELECT COUNT(*) FROM posts p LEFT JOIN mention_scans s ON s.post_id = p.id "
+                      "WHERE s.content_hash IS NOT p.content_hash").fetchone()[0] == 0
+    texts = {row["id"]: row["text"] for row in db.query("SELECT id, text FROM posts")}
+    rows = list(db.query("SELECT post_id, sentence, sentence_index FROM mentions"))
+    assert {row["post_id"] for row in rows} and len(rows) > 50
+    for row in rows:
+        assert split_sentences(texts[row["post_id"]])[row["sentence_index"]].text == row["sentence"]
