@@ -21,7 +21,6 @@ from typing import Iterable
 
 from db.queries import pending_mention_posts
 from db.store import save_mentions
-from summaries.sentences import split_sentences
 
 RULES_VERSION = "mentions-1"
 
@@ -174,6 +173,10 @@ def sentence_mentions(text: str) -> list[tuple[str, str, str]]:
 
 def find_mentions(text: str) -> list[Mention]:
     """Every mention in a post's text, in the order of its sentences."""
+    # Imported here: importing the summaries package loads torch, which every crawl would
+    # otherwise pay for at start-up (seconds) though it only needs the sentence splitter.
+    from summaries.sentences import split_sentences
+
     return [
         Mention(category, concept, matched, sentence.text, sentence.position)
         for sentence in split_sentences(text)

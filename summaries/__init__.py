@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from .batch import summarize_pending
-from .embeddings import ModelNotAvailableError, SentenceEncoder
-from .extractive import ExtractiveSummarizer
+from importlib import import_module
+
 from .summary import Summary
+
+# The sentence splitter (summaries.sentences) is used by every crawl, the models only here:
+# torch and transformers load on first use, not when the package is imported.
+_LAZY = {"summarize_pending": ".batch", "ModelNotAvailableError": ".embeddings", "SentenceEncoder": ".embeddings",
+         "ExtractiveSummarizer": ".extractive"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 SUMMARIZERS = ("extractive", "abstractive")
 
@@ -19,6 +29,9 @@ def load_summarizer(kind: str = "extractive", model: str | None = None, allow_do
     extractive summaries that replace generated ones failing the faithfulness check.
     runtime: the sentence encoder's (auto, onnx-int8 or torch).
     """
+    from .embeddings import SentenceEncoder
+    from .extractive import ExtractiveSummarizer
+
     if kind == "extractive":
         return ExtractiveSummarizer(SentenceEncoder(model, allow_download=allow_download, runtime=runtime))
     if kind == "abstractive":
