@@ -244,6 +244,12 @@ def test_unknown_runtime_is_refused():
         SentenceEncoder(runtime="tpu")
 
 
+def test_the_int8_runtime_is_refused_off_the_cpu_with_the_reason():
+    # "meta" stands in for a GPU here: a device that is not the CPU, available everywhere.
+    with pytest.raises(ValueError, match="runs on the CPU only.*use runtime torch"):
+        SentenceEncoder(runtime="onnx-int8", device="meta")
+
+
 # --- encoder runtimes -------------------------------------------------------------------
 
 RUNTIME_SENTENCES = [
