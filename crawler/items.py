@@ -20,6 +20,7 @@ class PostPage:
     script_shell: bool = False  # the page's text only appears through JavaScript
     # Filled by the pipeline stages, in order.
     html: str = ""
+    declared_canonical: str | None = None  # its <link rel="canonical"> href, as written
     canonical_url: str | None = None
     title: str | None = None
     author: str | None = None

@@ -65,6 +65,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.LimitSitemapDepth": 550,
+    "crawler.middlewares.SitemapsOneAtATime": 540,  # after the depth limit: holds only sitemaps to fetch
 }
 EXTENSIONS = {
     "crawler.extensions.CrawlRun": 100,

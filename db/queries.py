@@ -170,18 +170,43 @@ def site_boilerplate_hashes(db: sqlite_utils.Database, site_id: int) -> set[str]
     return {row[0] for row in db.execute("SELECT paragraph_hash FROM site_boilerplate WHERE site_id = ?", [site_id])}
 
 
-def site_post_texts(db: sqlite_utils.Database, site_id: int) -> list[dict]:
-    """The site's published posts with what template removal reads and rewrites."""
-    return list(db.query(
-        "SELECT id, title, text, content_hash FROM posts WHERE site_id = ? AND removed_at IS NULL ORDER BY id",
-        [site_id],
-    ))
+def site_post_texts(db: sqlite_utils.Database, site_id: int) -> Iterator[str]:
+    """The texts of the site's published posts, oldest first, read as they are used."""
+    for (text,) in db.execute(
+        "SELECT text FROM posts WHERE site_id = ? AND removed_at IS NULL ORDER BY id", [site_id]
+    ):
+        yield text
+
+
+def site_posts_in_chunks(db: sqlite_utils.Database, site_id: int, chunk: int = 500) -> Iterator[dict]:
+    """The site's published posts with what template removal rewrites, `chunk` at a time, so the
+    caller may rewrite each one before the next chunk is read."""
+    last = 0
+    while rows := list(db.query(
+        "SELECT id, title, text FROM posts WHERE site_id = ? AND removed_at IS NULL AND id > ? ORDER BY id LIMIT ?",
+        [site_id, last, chunk],
+    )):
+        yield from rows
+        last = rows[-1]["id"]
 
 
 def posts_written_in_run(db: sqlite_utils.Database, run_id: int) -> set[int]:
     """Posts whose current text this crawl run stored (new or changed)."""
     return {row[0] for row in db.execute(
         "SELECT post_id FROM run_posts WHERE run_id = ? AND outcome IN ('new', 'changed')", [run_id]
+    )}
+
+
+def sites_written_in_run(db: sqlite_utils.Database, run_id: int) -> set[int]:
+    """Sites of the posts whose text this crawl run stored (new or changed), or a failed run
+    since the last run that finished did: a killed run never reached its end-of-crawl work."""
+    return {row[0] for row in db.execute(
+        """SELECT DISTINCT posts.site_id
+           FROM run_posts JOIN posts ON posts.id = run_posts.post_id JOIN crawl_runs ON crawl_runs.id = run_posts.run_id
+           WHERE run_posts.outcome IN ('new', 'changed')
+             AND (run_posts.run_id = :run OR (crawl_runs.status = 'failed' AND crawl_runs.id > (
+                  SELECT COALESCE(MAX(id), 0) FROM crawl_runs WHERE status IN ('ok', 'partial') AND id < :run)))""",
+        {"run": run_id},
     )}
 
 

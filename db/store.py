@@ -303,20 +303,34 @@ def save_mentions(db: sqlite_utils.Database, post_id: int, content_hash: str, ru
     category, concept, matched, sentence, sentence_index). Skipped, returning False, when the post's
     text changed since it was read: the scan would describe a text the post no longer has."""
     with transaction(db):
-        current = db.execute("SELECT content_hash FROM posts WHERE id = ?", [post_id]).fetchone()
-        if current is None or current[0] != content_hash:
-            return False
-        db.execute("DELETE FROM mentions WHERE post_id = ?", [post_id])
-        db.conn.executemany(
-            "INSERT INTO mentions (post_id, category, concept, matched, sentence, sentence_index)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [[post_id, m["category"], m["concept"], m["matched"], m["sentence"], m["sentence_index"]]
-             for m in mentions],
-        )
-        db.execute(
-            "INSERT OR REPLACE INTO mention_scans (post_id, content_hash, rules, scanned_at) VALUES (?, ?, ?, ?)",
-            [post_id, content_hash, rules, utcnow()],
-        )
+        return _replace_mentions(db, post_id, content_hash, rules, mentions)
+
+
+def save_many_mentions(db: sqlite_utils.Database, scans: Iterable[tuple[int, str, str, Iterable[dict]]]) -> int:
+    """save_mentions for many posts, (post_id, content_hash, rules, mentions) each, in one
+    transaction: a back-fill writes hundreds of scans, and a commit for each cost about as much as
+    writing them. A post's mentions and its scan row still land together or not at all. Returns
+    how many posts' scans were saved."""
+    with transaction(db):
+        return sum(_replace_mentions(db, *scan) for scan in scans)
+
+
+def _replace_mentions(db: sqlite_utils.Database, post_id: int, content_hash: str, rules: str,
+                      mentions: Iterable[dict]) -> bool:
+    current = db.execute("SELECT content_hash FROM posts WHERE id = ?", [post_id]).fetchone()
+    if current is None or current[0] != content_hash:
+        return False
+    db.execute("DELETE FROM mentions WHERE post_id = ?", [post_id])
+    db.conn.executemany(
+        "INSERT INTO mentions (post_id, category, concept, matched, sentence, sentence_index)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [[post_id, m["category"], m["concept"], m["matched"], m["sentence"], m["sentence_index"]]
+         for m in mentions],
+    )
+    db.execute(
+        "INSERT OR REPLACE INTO mention_scans (post_id, content_hash, rules, scanned_at) VALUES (?, ?, ?, ?)",
+        [post_id, content_hash, rules, utcnow()],
+    )
     return True
 
 

@@ -32,6 +32,8 @@ from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.settings import Extractor
 
+from .canonical import declared_canonical
+
 EXTRACTOR = f"trafilatura {trafilatura.__version__}+clinicwatch"
 # Fewer words than this in a post page's main text means the text is not in the HTML.
 MIN_POST_WORDS = 40
@@ -50,6 +52,9 @@ class ExtractedPage:
     text: str  # paragraphs separated by one blank line
     extractor: str
     url: str | None = None  # the URL given, else the page's own canonical URL
+    # Its <link rel="canonical"> href as written (pipeline.canonical.declared_canonical), read
+    # from this parse so the crawl's CanonicalUrl stage does not parse the page again.
+    declared_canonical: str | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -929,6 +934,7 @@ def extract_page(html: str | bytes, url: str | None = None, *, site_name: str | 
     # works in place, and the main-text fallback parses the source again.
     objects, meta = _json_ld_objects(tree), _meta_values(tree)
     page_url = url or _canonical_url(tree, meta)
+    declared = declared_canonical(tree)
     declared_date, declared_author = _declared_date(tree, objects, meta), _declared_author(objects, meta)
     head_titles = (meta.get("og:title"), next((t.text_content() for t in tree.iterfind("head/title")), None))
     landmarks = strip_boilerplate(tree)  # from here on, the tree is the page without its chrome
@@ -943,6 +949,7 @@ def extract_page(html: str | bytes, url: str | None = None, *, site_name: str | 
         text=_without_closing_calls_to_action(_without_leading_title(_main_text(tree, source), [title, heading])),
         extractor=EXTRACTOR,
         url=page_url,
+        declared_canonical=declared,
     )
 
 

@@ -50,6 +50,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .boilerplate import main_text
+from .required_text import LiteralFilter
 
 THRESHOLD = 0.5
 TITLE_WEIGHT = 3
@@ -120,12 +121,49 @@ class Relevance:
 
 def concept_counts(pattern: re.Pattern[str], text: str) -> Counter[str]:
     """How often each concept of a lexicon occurs in the text."""
+    # A paragraph without any word the lexicon's matches contain is not scanned (pipeline.required_text).
+    literals = _FILTERS.get(pattern)
+    if literals is not None and not literals.may_match(text):
+        return Counter()
     return Counter(match.lastgroup for match in pattern.finditer(text))
 
 
-def ketamine_subject(title: str, text: str) -> float:
-    """How much ketamine is a subject of the post (prominence times share against competitors)."""
-    ketamine = _weighted_total(KETAMINE, title, text)
+_FILTERS = {pattern: LiteralFilter(pattern) for pattern in (KETAMINE, PLASTICITY, COMPETITORS, INFUSION)}
+
+
+@dataclass(frozen=True)
+class _LexiconCounts:
+    """One lexicon's concept counts in the title and in each paragraph of the text.
+
+    The text is scanned once, paragraph by paragraph, and its counts are the paragraphs' sums:
+    no lexicon pattern matches a line break (they spell spaces as " ", never \\s, \\W or "."),
+    so no match spans a paragraph break, and a paragraph's edges are word boundaries in the
+    text as at the ends of a string. Scanning the text once more for the whole-text counts, as
+    co-occurrence needs the paragraphs', was a third of the cost of a crawled page's relevance.
+    """
+
+    title: Counter[str]
+    paragraphs: list[Counter[str]]
+
+    @classmethod
+    def of(cls, pattern: re.Pattern[str], title: str, paragraphs: list[str]) -> _LexiconCounts:
+        return cls(concept_counts(pattern, title), [concept_counts(pattern, p) for p in paragraphs])
+
+    @property
+    def text(self) -> Counter[str]:
+        return sum(self.paragraphs, Counter())
+
+    @property
+    def weighted_total(self) -> int:
+        return TITLE_WEIGHT * self.title.total() + sum(counts.total() for counts in self.paragraphs)
+
+
+def ketamine_subject(title: str, text: str, ketamine_counts: _LexiconCounts | None = None) -> float:
+    """How much ketamine is a subject of the post (prominence times share against competitors).
+    `ketamine_counts`: the KETAMINE counts of this title and text, when the caller has them."""
+    if ketamine_counts is None:
+        ketamine_counts = _LexiconCounts.of(KETAMINE, title, [text])
+    ketamine = ketamine_counts.weighted_total
     if not ketamine:
         return 0.0
     # Once ketamine is named, "your infusion" on a clinic blog is a ketamine infusion: half a mention.
@@ -153,11 +191,18 @@ def plasticity_evidence(counts: Counter[str]) -> float:
 
 def co_occurrence(title: str, text: str) -> float:
     """Share of plasticity mentions in a paragraph (or the title) that also mentions ketamine."""
+    paragraphs = _PARAGRAPH_BREAK.split(text)
+    return _co_occurrence(_LexiconCounts.of(PLASTICITY, title, paragraphs),
+                          _LexiconCounts.of(KETAMINE, title, paragraphs))
+
+
+def _co_occurrence(plasticity: _LexiconCounts, ketamine: _LexiconCounts) -> float:
     together = total = 0
-    for paragraph in [title, *_PARAGRAPH_BREAK.split(text)]:
-        mentions = sum(concept_counts(PLASTICITY, paragraph).values())
+    for mentions, ketamine_mentions in zip([plasticity.title, *plasticity.paragraphs],
+                                           [ketamine.title, *ketamine.paragraphs]):
+        mentions = mentions.total()
         total += mentions
-        if mentions and KETAMINE.search(paragraph):
+        if mentions and ketamine_mentions:
             together += mentions
     return together / total if total else 0.0
 
@@ -166,12 +211,15 @@ def assess_relevance(title: str | None, text: str) -> Relevance:
     """Score a post against DESIGN.md's relevance definition (see the module docstring)."""
     title = title or ""
     text = main_text(text)
-    plasticity_counts = concept_counts(PLASTICITY, title) + concept_counts(PLASTICITY, text)
-    score = ketamine_subject(title, text) * (
+    paragraphs = _PARAGRAPH_BREAK.split(text)
+    plasticity = _LexiconCounts.of(PLASTICITY, title, paragraphs)
+    ketamine = _LexiconCounts.of(KETAMINE, title, paragraphs)
+    plasticity_counts = plasticity.title + plasticity.text
+    score = ketamine_subject(title, text, ketamine) * (
         PLASTICITY_SHARE * plasticity_evidence(plasticity_counts)
-        + (1 - PLASTICITY_SHARE) * co_occurrence(title, text)
+        + (1 - PLASTICITY_SHARE) * _co_occurrence(plasticity, ketamine)
     )
-    ketamine_counts = concept_counts(KETAMINE, title) + concept_counts(KETAMINE, text)
+    ketamine_counts = ketamine.title + ketamine.text
     concepts = tuple(_ordered(ketamine_counts, KETAMINE)) + tuple(_ordered(plasticity_counts, PLASTICITY))
     return Relevance(is_relevant=score >= THRESHOLD, score=score, concepts=concepts)
 

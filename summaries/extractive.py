@@ -116,22 +116,25 @@ class ExtractiveSummarizer:
         return [Summary(text) for text in self.summarize_texts(texts)]
 
     def summarize_texts(self, texts: list[str]) -> list[str]:
-        """One summary per text; every candidate sentence of the batch is embedded in one call."""
+        """One summary per text; the candidate sentences of the batch that need choosing between
+        are embedded in one call (a post with no more candidates than its count takes them all)."""
         posts = [split_sentences(text) for text in texts]
         candidates = [unique_candidates(sentences) for sentences in posts]
-        embeddings = self.encoder.encode([s.text for post in candidates for s in post])
+        counts = [sentence_count(len(text.split()), self.min_sentences, self.max_sentences) for text in texts]
+        to_embed = [post if len(post) > count else [] for post, count in zip(candidates, counts)]
+        embeddings = self.encoder.encode([s.text for post in to_embed for s in post])
         summaries = []
         start = 0
-        for text, sentences, chosen_from in zip(texts, posts, candidates):
-            rows = embeddings[start:start + len(chosen_from)]
-            start += len(chosen_from)
-            summaries.append(self._summary(text, sentences, chosen_from, rows))
+        for sentences, chosen_from, count, embedded in zip(posts, candidates, counts, to_embed):
+            if not embedded:
+                summaries.append(" ".join(s.text for s in chosen_from))
+                continue
+            rows = embeddings[start:start + len(embedded)]
+            start += len(embedded)
+            summaries.append(self._summary(sentences, chosen_from, rows, count))
         return summaries
 
-    def _summary(self, text: str, sentences: list[Sentence], candidates: list[Sentence], embeddings: np.ndarray) -> str:
-        count = sentence_count(len(text.split()), self.min_sentences, self.max_sentences)
-        if len(candidates) <= count:
-            return " ".join(s.text for s in candidates)
+    def _summary(self, sentences: list[Sentence], candidates: list[Sentence], embeddings: np.ndarray, count: int) -> str:
         last = max(len(sentences) - 1, 1)
         earliness = np.array([1 - s.position / last for s in candidates], dtype=np.float32)
         chosen = select_sentences(embeddings, earliness, count)

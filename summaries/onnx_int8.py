@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from .embeddings import SentenceEncoder
 
 # Part of the cached file's name: change it when the export or the quantization changes.
-EXPORT_VERSION = "int8-pc-v1"
+EXPORT_VERSION = "int8-pc-fused-v2"
 OPSET = 17
 
 
@@ -70,6 +70,18 @@ def export_float(encoder: torch.nn.Module, example: torch.Tensor, path: Path) ->
         )
 
 
+def fuse(float_path: Path, fused_path: Path, config) -> None:
+    """Layer norms with their residual adds, and biases with their GELUs, fused into single
+    operators by ONNX Runtime's transformer optimizer: about 7 % less CPU time once quantized
+    (bench/summaries.py), the same function. Patterns it does not recognise stay as they are."""
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    heads = getattr(config, "num_attention_heads", 0) or 0
+    hidden = getattr(config, "hidden_size", 0) or 0
+    optimize_model(str(float_path), model_type="bert", num_heads=heads, hidden_size=hidden).save_model_to_file(
+        str(fused_path))
+
+
 def quantize(float_path: Path, int8_path: Path) -> None:
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -86,15 +98,17 @@ def quantize(float_path: Path, int8_path: Path) -> None:
         logging.disable(logging.NOTSET)
 
 
-def build_int8_model(encoder: torch.nn.Module, example: torch.Tensor, path: Path) -> None:
-    """Export and quantize into path; written under a temporary name and renamed, so a
+def build_int8_model(encoder: torch.nn.Module, example: torch.Tensor, path: Path, config) -> None:
+    """Export, fuse and quantize into path; written under a temporary name and renamed, so a
     concurrent run or a crash never leaves a half-written model where the cache looks."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=path.parent) as work:
         float_path = Path(work) / "float.onnx"
+        fused_path = Path(work) / "fused.onnx"
         int8_path = Path(work) / "int8.onnx"
         export_float(encoder, example, float_path)
-        quantize(float_path, int8_path)
+        fuse(float_path, fused_path, config)
+        quantize(fused_path, int8_path)
         os.replace(int8_path, path)
 
 
@@ -115,6 +129,7 @@ class Int8SentenceModel:
         options.inter_op_num_threads = 1
         self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.version = onnxruntime.__version__
+        self.export_version = EXPORT_VERSION
         self.path = path
         self.pool = ThreadPoolExecutor(max_workers=threads or usable_cores(), thread_name_prefix="encoder")
 
@@ -123,7 +138,7 @@ class Int8SentenceModel:
         path = cached_model_path(encoder.name, encoder.revision)
         if not path.is_file():
             example = torch.tensor(encoder.token_ids(["An example sentence for tracing the model."]))
-            build_int8_model(encoder.pooled, example, path)
+            build_int8_model(encoder.pooled, example, path, encoder.model.config)
         return cls(path)
 
     def embed_one(self, ids: list[int]) -> np.ndarray:

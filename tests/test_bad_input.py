@@ -12,9 +12,9 @@ from scrapy import Request
 from crawler.middlewares import RefusedTarget, RefusePrivateHosts, describe_failure
 from db import open_db
 from tests.conftest import FAST, clinicwatch
-from tests.fixtures.hostile_sites import (BAD_UTF8_PHRASE, CP1252_PHRASE, NESTING, HostileSite, generated_paragraphs,
-                                          hostile_sites, html, post_html, redirect, serve, serve_hostile,
-                                          write_hostile_sources, DAY)
+from tests.fixtures.hostile_sites import (BAD_UTF8_PHRASE, CP1252_PHRASE, NESTING, UTF8_PHRASE, HostileSite,
+                                          generated_paragraphs, hostile_sites, html, post_html, redirect, serve,
+                                          serve_hostile, write_hostile_sources, DAY)
 
 MAX_PAGES = 60
 RETRIES = 1
@@ -124,9 +124,9 @@ def test_windows_1252_pages_keep_their_characters(hostile, path):
     assert CP1252_PHRASE in post_text(hostile, "Hostile Clinic", path)
 
 
-def test_invalid_utf8_bytes_are_read_as_windows_1252(hostile):
+def test_invalid_utf8_bytes_are_read_as_windows_1252_and_the_valid_rest_as_utf8(hostile):
     text = post_text(hostile, "Hostile Clinic", "/blog/bad-utf8-post/")
-    assert BAD_UTF8_PHRASE in text and "\ufffd" not in text
+    assert BAD_UTF8_PHRASE in text and UTF8_PHRASE in text and "\ufffd" not in text
 
 
 def test_malformed_html_gives_its_text(hostile):

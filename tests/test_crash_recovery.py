@@ -74,9 +74,11 @@ def test_readers_and_summarize_beside_a_running_crawl(tmp_path):
     db_path, log = tmp_path / "cw.db", tmp_path / "cw.log"
     with serve_hostile([site]) as base_urls:
         sources = write_hostile_sources(tmp_path / "sources.toml", base_urls, [site], unreachable=False)
+        # The held post must outlast Datasette and a whole `summarize`, however busy the machine:
+        # with the default DOWNLOAD_TIMEOUT the crawl gives it up after 3 x 30 s and ends early.
         with open(log, "w") as out:
-            crawl = subprocess.Popen([sys.executable, "-m", "pipeline.cli", *map(str, crawl_args(sources, db_path))],
-                                     stdout=out, stderr=subprocess.STDOUT)
+            crawl = subprocess.Popen([sys.executable, "-m", "pipeline.cli", *map(str, crawl_args(sources, db_path)),
+                                      "-s", "DOWNLOAD_TIMEOUT=900"], stdout=out, stderr=subprocess.STDOUT)
         try:
             # Post 0 is held, so the crawl cannot end before the others are stored.
             kill_point_reached = wait_for(lambda: count(db_path, "SELECT COUNT(*) FROM posts") >= POSTS - 1, crawl)

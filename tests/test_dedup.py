@@ -135,6 +135,20 @@ def test_signature_is_compact_and_the_same_in_another_process():
     assert other.stdout == signature.hex()
 
 
+def test_signature_is_what_a_freshly_seeded_minhash_gives():
+    # minhash_signature reuses one draw of the permutations per process; every signature, the
+    # first and the later ones alike, must be what a MinHash seeded anew for it gives.
+    from datasketch import MinHash
+
+    from pipeline.boilerplate import main_text
+    from pipeline.dedup import MINHASH_SCHEME, MINHASH_SEED, word_shingles
+
+    for text in [clinic_post(), BDNF_POST, "ketamine", clinic_post(), ""]:
+        fresh = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME)
+        fresh.update_batch(shingle.encode("utf-8") for shingle in word_shingles(main_text(text)))
+        assert minhash_signature(text) == fresh.hashvalues.astype("<u4").tobytes()
+
+
 def test_syndicated_copy_with_swapped_clinic_and_new_first_sentence_joins_the_original():
     original = clinic_post(BDNF_POST, CLINICS[0])
     copy = syndicated(BDNF_POST, CLINICS[3], OPENINGS[0])

@@ -4,13 +4,13 @@
 from collections import Counter
 from urllib.parse import urlsplit
 
-import pysbd
 import pytest
 
 from crawler.demo import CHROME_PHRASES, demo_sites, private_urls, serve_sites, write_sources
 from crawler.demo.model import Post
 from crawler.urls import normalize_url
 from db import open_db
+from summaries.sentences import split_sentences
 from tests.conftest import FAST, clinicwatch
 from tests.fixtures.other_sites import OTHER_CHROME_PHRASES
 
@@ -77,18 +77,19 @@ def test_stored_text_keeps_the_post_paragraphs(crawled_demo):
 
 def test_summaries_for_relevant_originals_are_sentences_of_the_post(crawled_demo):
     db = crawled_demo.db
-    segmenter = pysbd.Segmenter(language="en", clean=False)
     wanted = [p for p in posts(db) if p["is_relevant"] and p["duplicate_of"] is None]
     assert wanted
     for post in wanted:
         rows = list(db.query("SELECT * FROM summaries WHERE post_id = ? AND content_hash = ?",
                              [post["id"], post["content_hash"]]))
         assert len(rows) == 1 and rows[0]["method"] == "extractive"
-        sentences = [s.strip() for s in segmenter.segment(rows[0]["summary"]) if s.strip()]
+        sentences = [s.text for s in split_sentences(rows[0]["summary"])]
         assert 2 <= len(sentences) <= 4
         assert all(s in post["text"] for s in sentences), post["url"]
-    unsummarized = [p for p in posts(db) if not p["is_relevant"] or p["duplicate_of"]]
-    assert not any(db.query("SELECT 1 FROM summaries WHERE post_id = ?", [p["id"]]) for p in unsummarized if False)
+    unsummarized = [p["url"] for p in posts(db) if not p["is_relevant"] or p["duplicate_of"]]
+    assert unsummarized
+    assert [u for u in unsummarized if list(db.query(
+        "SELECT 1 FROM summaries JOIN posts ON posts.id = summaries.post_id WHERE posts.url = ?", [u]))] == []
     assert db.execute("SELECT COUNT(*) FROM summaries").fetchone()[0] == len(wanted)
 
 

@@ -8,6 +8,8 @@ import json
 import pytest
 import trafilatura
 
+from crawler.discovery import page_tree
+from pipeline.canonical import declared_canonical
 from pipeline.extract import (
     ExtractionError,
     decode_html,
@@ -389,6 +391,20 @@ def test_the_canonical_url_is_the_url_when_none_is_given():
     page = extract_page(html_page(ARTICLE, head=head))
     assert page.url == "https://clinic.example/2024/10/31/ketamine/"
     assert (page.published_at, page.date_source) == ("2024-10-31", "url")
+
+
+@pytest.mark.parametrize("head", [
+    "<link rel='canonical' href=' /blog/ketamine-original/ '>",
+    "<link rel='canonical' href='https://other.example/ketamine/'><link rel='canonical' href='/second/'>",
+    "<link rel='canonical shortlink' href='/not-exactly-canonical/'>",
+    "<link rel='canonical' href=''>",
+    "",
+])
+def test_the_declared_canonical_is_what_the_crawl_s_canonical_stage_reads(head):
+    # The crawl's CanonicalUrl stage takes it from here instead of parsing the page again.
+    html = html_page(ARTICLE, head=head)
+    page = extract_page(html, "https://clinic.example/blog/ketamine/")
+    assert page.declared_canonical == declared_canonical(page_tree(html))
 
 
 # --- decoding --------------------------------------------------------------

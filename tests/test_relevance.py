@@ -1,6 +1,9 @@
+import re
+from collections import Counter
+
 import pytest
 
-from pipeline.relevance import THRESHOLD, assess_relevance
+from pipeline.relevance import KETAMINE, PLASTICITY, THRESHOLD, assess_relevance, concept_counts
 
 SYNAPSE_REGROWTH = (
     "How ketamine helps a stressed brain rebuild",
@@ -241,3 +244,25 @@ def test_neuroplastic_as_the_name_of_a_treatment_class_is_not_plasticity():
     assert "neuroplasticity" not in result.concepts
     assert not result.is_relevant
     assert "neuroplasticity" in assess_relevance("", "Ketamine is thought to restore neuroplastic capacity.").concepts
+
+
+# assess_relevance scans each lexicon once per paragraph and sums the paragraphs for the text's
+# counts (pipeline.relevance._LexiconCounts). That is only the same as scanning the whole text
+# while no pattern can match a line break, so no match spans a paragraph break.
+LEXICONS = {"KETAMINE": KETAMINE, "PLASTICITY": PLASTICITY}
+
+
+@pytest.mark.parametrize("name", LEXICONS)
+def test_lexicon_patterns_never_match_a_line_break(name):
+    source = LEXICONS[name].pattern
+    # \s, \S, \W, \D, ".", negated classes and lookbehinds are what could reach across one.
+    assert not re.search(r"\\[sSWD]|(?<!\\)\.|\[\^|\(\?<[=!]", source), f"{name} could match across a paragraph break"
+
+
+@pytest.mark.parametrize("name", LEXICONS)
+@pytest.mark.parametrize("post", RELEVANT + IRRELEVANT + [FINANCING_NOTICE, ONE_CLEAR_STATEMENT, GLUTAMATE_ONLY,
+                                                         NEUROPLASTIC_DRUGS_IN_PASSING])
+def test_counts_of_the_paragraphs_add_up_to_those_of_the_text(name, post):
+    pattern, text = LEXICONS[name], post[1] + "\n\nneuroplastic\n\n drugs ketamine\n \nketamine-\n\nrewiring"
+    paragraphs = re.split(r"\n\s*\n", text)
+    assert sum((concept_counts(pattern, p) for p in paragraphs), Counter()) == concept_counts(pattern, text)

@@ -164,6 +164,31 @@ def test_a_text_stored_in_the_same_crawl_is_replaced_in_its_version(db):
     assert all(len(versions(db, post_id)) == 2 for post_id in earlier)
 
 
+def test_a_crawl_that_stored_no_text_of_a_site_leaves_the_site_unread(db):
+    site = store.upsert_site(db, "Seaside", "https://seaside.example/blog/")
+    other = store.upsert_site(db, "Elsewhere", "https://elsewhere.example/")
+    for n in range(4):
+        save(db, site, f"post-{n}", text_of(*paragraphs_of(2, f"topic {n}"), CTA))
+    run_id = store.start_run(db)
+    save(db, other, "elsewhere", text_of(*paragraphs_of(3, "elsewhere")), run_id=run_id)
+
+    assert remove_site_boilerplate(db, [site, other], run_id) == 0
+    assert db["site_boilerplate"].count == 0
+    assert remove_site_boilerplate(db, [site, other]) == 4  # without a run, every site is read
+
+
+def test_texts_of_a_killed_run_are_cleaned_by_the_next_run(db):
+    site = store.upsert_site(db, "Seaside", "https://seaside.example/blog/")
+    killed = store.start_run(db)
+    ids = [save(db, site, f"post-{n}", text_of(*paragraphs_of(2, f"topic {n}"), CTA), run_id=killed)
+           for n in range(4)]
+    store.finish_run(db, killed, "failed")
+    next_run = store.start_run(db)
+
+    assert remove_site_boilerplate(db, [site], next_run) == 4
+    assert all(CTA not in post_row(db, post_id)["text"] for post_id in ids)
+
+
 def test_a_crawl_removes_the_recorded_boilerplate_from_new_pages(db):
     site = store.upsert_site(db, "Seaside", "https://seaside.example/blog/")
     store.add_site_boilerplate(db, site, [(paragraph_hash(CTA), CTA, 4)])

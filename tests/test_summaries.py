@@ -21,7 +21,7 @@ from summaries.batch import summarize_pending
 from summaries.embeddings import files_digest, weight_files
 from summaries.extractive import select_sentences, sentence_count
 from summaries.faithfulness import fallback_reason, unsupported_details
-from summaries.onnx_int8 import cached_model_path
+from summaries.onnx_int8 import EXPORT_VERSION, cached_model_path
 from summaries.sentences import Sentence, is_candidate, rejection_reason, split_sentences
 from tests.conftest import clinicwatch
 
@@ -192,6 +192,22 @@ def test_split_handles_empty_text():
     assert split_sentences("\n\n \n") == []
 
 
+def test_split_knows_abbreviations_decimals_lines_and_list_numbers():
+    text = ("Dr. Reyes gives 0.5 mg/kg over 40 minutes, e.g. on Mondays. Most patients feel calmer!\n"
+            "1. Keep a consistent wake time.\n"
+            "2) Get morning light\n"
+            "- Cut caffeine by noon\n\n"
+            "A. Patel (U.S. Army) agreed.")
+    assert [s.text for s in split_sentences(text)] == [
+        "Dr. Reyes gives 0.5 mg/kg over 40 minutes, e.g. on Mondays.",
+        "Most patients feel calmer!",
+        "1. Keep a consistent wake time.",
+        "2) Get morning light",
+        "- Cut caffeine by noon",
+        "A. Patel (U.S. Army) agreed.",
+    ]
+
+
 # --- the encoder ----------------------------------------------------------------------
 
 def test_encoder_returns_unit_vectors_independent_of_batching(encoder):
@@ -270,6 +286,7 @@ def exact_encoder() -> SentenceEncoder:
 def test_the_cpu_default_is_the_int8_runtime_close_to_float32(encoder, exact_encoder):
     assert encoder.runtime == "onnx-int8" and exact_encoder.runtime == "torch"
     assert encoder.runtime_params["runtime"] == "onnx-int8" and "onnxruntime" in encoder.runtime_params
+    assert encoder.runtime_params["export"] == EXPORT_VERSION
     assert exact_encoder.runtime_params["device"] == "cpu"
     fast, exact = encoder.encode(RUNTIME_SENTENCES), exact_encoder.encode(RUNTIME_SENTENCES)
     np.testing.assert_allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-5)
