@@ -24,7 +24,8 @@ from db.store import save_many_mentions
 
 from .required_text import LiteralFilter, fold_case
 
-RULES_VERSION = "mentions-1"
+# 2: sentences split by sentencex, line breaks ending one (1: pysbd).
+RULES_VERSION = "mentions-2"
 
 @dataclass(frozen=True)
 class Rule:
