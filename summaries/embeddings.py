@@ -8,7 +8,7 @@ loading never reaches for the network unless the caller allows it.
 Two runtimes compute the same function:
 - "onnx-int8" (the default on a CPU): the model exported once to ONNX, its weights quantized
   to int8, run by ONNX Runtime one sentence at a time on a pool of threads (summaries/onnx_int8.py).
-  About 40 % less CPU time than float32; embeddings at a cosine of 0.99 from float32's on
+  About a third less CPU time than float32 (bench/summaries.py); embeddings at a cosine of 0.99 from float32's on
   average (0.98 at worst on the clinic press releases).
 - "torch": float32 (on the GPU when there is one), sentences batched by token length, so
   little work goes to padding.

@@ -1,7 +1,7 @@
 """The sentence encoder as an int8 ONNX model run by ONNX Runtime: the fast CPU runtime.
 
 On a CPU, most of the time summarizing goes to the encoder's matrix products. Weights quantized to int8
-(per output channel) with activations quantized on the fly take about 40 % off the CPU time
+(per output channel) with activations quantized on the fly take about a third off the CPU time
 and move embeddings to a cosine of 0.99 from float32's; bench/summaries.py measures both
 runtimes side by side (ROUGE, speed, and how often they pick the same sentences).
 
