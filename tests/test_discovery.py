@@ -1,6 +1,6 @@
 import gzip
 
-from crawler.discovery import (lists_posts, page_links, page_tree, parse_feed, parse_sitemap, sitemap_body,
+from crawler.discovery import (lists_posts, page_links, page_tree, parse_feed, parse_sitemap,
                                sitemaps_from_robots)
 
 URLSET = b"""<?xml version="1.0" encoding="UTF-8"?>

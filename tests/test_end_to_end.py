@@ -4,8 +4,6 @@
 from collections import Counter
 from urllib.parse import urlsplit
 
-import pytest
-
 from crawler.demo import CHROME_PHRASES, demo_sites, private_urls, serve_sites, write_sources
 from crawler.demo.model import Post
 from crawler.urls import normalize_url
