@@ -84,14 +84,13 @@ def without_boilerplate(text: str, boilerplate: Collection[str]) -> str:
 _COUNTS_SCHEMA = """
 CREATE TABLE texts (seq INTEGER PRIMARY KEY, text_key BLOB UNIQUE, words INTEGER, original INTEGER DEFAULT 1);
 CREATE TABLE paragraphs (seq INTEGER, hash TEXT, words INTEGER, PRIMARY KEY (seq, hash)) WITHOUT ROWID;
-CREATE TABLE paragraph_texts (hash TEXT PRIMARY KEY, first INTEGER, paragraph TEXT);
+CREATE TABLE paragraph_texts (hash TEXT PRIMARY KEY, paragraph TEXT);  -- rowid: order of first sight
 """
 _REPEATED = "SELECT hash FROM paragraphs GROUP BY hash HAVING COUNT(*) >= ?"
 
 
 def _count_paragraphs(counts: sqlite3.Connection, texts: Iterable[str]) -> int:
     """Fill the counts database with each distinct text's countable paragraphs; returns how many texts."""
-    order = 0
     for text in texts:
         text_key = hashlib.blake2b(text.encode(), digest_size=16).digest()
         inserted = counts.execute("INSERT OR IGNORE INTO texts (text_key, words) VALUES (?, ?)",
@@ -104,8 +103,7 @@ def _count_paragraphs(counts: sqlite3.Connection, texts: Iterable[str]) -> int:
             if words >= MIN_WORDS:
                 key = paragraph_hash(paragraph)
                 counts.execute("INSERT OR IGNORE INTO paragraphs VALUES (?, ?, ?)", [seq, key, words])
-                counts.execute("INSERT OR IGNORE INTO paragraph_texts VALUES (?, ?, ?)", [key, order, paragraph])
-                order += 1
+                counts.execute("INSERT OR IGNORE INTO paragraph_texts VALUES (?, ?)", [key, paragraph])
     return counts.execute("SELECT COUNT(*) FROM texts").fetchone()[0]
 
 
@@ -126,7 +124,7 @@ def find_boilerplate(texts: Iterable[str]) -> list[tuple[str, str, int]]:
         rows = counts.execute(
             """SELECT p.hash, t.paragraph, COUNT(*) AS posts
                FROM paragraphs p JOIN texts USING (seq) JOIN paragraph_texts t USING (hash)
-               WHERE texts.original GROUP BY p.hash HAVING COUNT(*) >= ? ORDER BY posts DESC, t.first""",
+               WHERE texts.original GROUP BY p.hash HAVING COUNT(*) >= ? ORDER BY posts DESC, t.rowid""",
             [boilerplate_threshold(originals)],
         ).fetchall()
     return [tuple(row) for row in rows]

@@ -226,7 +226,9 @@ class SentenceEncoder:
     def runtime_params(self) -> dict:
         """How the embeddings were computed, for a summary's params."""
         if self._onnx is not None:
-            return {"runtime": self.runtime, "onnxruntime": self._onnx.version, "export": self._onnx.export_version,
+            from .onnx_int8 import EXPORT_VERSION
+
+            return {"runtime": self.runtime, "onnxruntime": self._onnx.version, "export": EXPORT_VERSION,
                     "max_tokens": MAX_TOKENS}
         return {"runtime": self.runtime, "torch": torch.__version__, "device": self.device.type,
                 "max_tokens": MAX_TOKENS}

@@ -129,7 +129,6 @@ class Int8SentenceModel:
         options.inter_op_num_threads = 1
         self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.version = onnxruntime.__version__
-        self.export_version = EXPORT_VERSION
         self.path = path
         self.pool = ThreadPoolExecutor(max_workers=threads or usable_cores(), thread_name_prefix="encoder")
 
