@@ -32,11 +32,21 @@ from html import escape
 from pathlib import Path
 from typing import Iterator
 
-from crawler.demo.markup import (body_html, excerpt, html_page, iso, json_ld, rss_feed, sitemap_index, sitemap_urlset,
-                                 text_page, xml_page)
-from crawler.demo.model import Chrome, DemoSite, Page, Post
-from crawler.demo.server import SiteRequestHandler, start_server
-from crawler.demo.templates import chunks, long_date
+from clinicwatch.demo.markup import (
+    body_html,
+    excerpt,
+    html_page,
+    iso,
+    json_ld,
+    rss_feed,
+    sitemap_index,
+    sitemap_urlset,
+    text_page,
+    xml_page,
+)
+from clinicwatch.demo.model import Chrome, DemoSite, Page, Post
+from clinicwatch.demo.server import SiteRequestHandler, start_server
+from clinicwatch.demo.templates import chunks, long_date
 from crawler.sources import Source, sources_toml
 from db import open_db
 
@@ -199,7 +209,7 @@ def counting_handler(counter: ByteCounter) -> type[SiteRequestHandler]:
 
 @contextmanager
 def serve_counting(site: DemoSite, counter: ByteCounter) -> Iterator[str]:
-    """Serve one site (as crawler.demo.server does) with every byte sent counted; yields its base URL."""
+    """Serve one site (as clinicwatch.demo.server does) with every byte sent counted; yields its base URL."""
     server = start_server(site)
     server.RequestHandlerClass = counting_handler(counter)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -229,7 +239,7 @@ def clinicwatch_crawl(label: str, site: DemoSite, counter: ByteCounter, sources:
     settings = [arg for name, value in FAST.items() for arg in ("-s", f"{name}={value}")]
     before = len(site.requests)
     start, cpu_start = time.perf_counter(), children_cpu_seconds()
-    subprocess.run([sys.executable, "-m", "pipeline.cli", "crawl", "--sources", str(sources), "--db", str(db_path),
+    subprocess.run([sys.executable, "-m", "clinicwatch.cli", "crawl", "--sources", str(sources), "--db", str(db_path),
                     "--allow-private-hosts", "--max-pages-per-site", str(max_pages), *settings],
                    cwd=REPO, check=True, capture_output=True, text=True)
     seconds, cpu = time.perf_counter() - start, children_cpu_seconds() - cpu_start

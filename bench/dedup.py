@@ -12,7 +12,7 @@
    of the sources (so different posts sharing a tail are the hard negatives). Pairs are
    scored over every pair of the pool: a pair is a duplicate when both come from one source.
 3. URL variants (tracking parameters, AMP, fragments) of the fixture posts' URLs collapse
-   to one URL with crawler.urls.normalize_url.
+   to one URL with pipeline.urls.normalize_url.
 4. Scale: duplicate_heads over 100,000 and 1,000,000 generated signatures (10% near copies,
    2% exact copies), each in a fresh process, time and peak resident memory; and end to end
    over 20,000 texts (signatures included).
@@ -44,9 +44,7 @@ from pathlib import Path
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from crawler.demo.sites import load_posts
-from crawler.urls import normalize_url
-from pipeline.boilerplate import main_text
+from clinicwatch.demo.sites import load_posts
 from pipeline.dedup import (
     DUPLICATE_THRESHOLD,
     EMPTY_CONTENT_HASH,
@@ -61,6 +59,8 @@ from pipeline.dedup import (
     near_duplicates,
     normalize_text,
 )
+from pipeline.publisher_sections import own_text
+from pipeline.urls import normalize_url
 from tests.fixtures.other_sites import CEDAR_RIDGE_POSTS, LUMEN_POSTS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -286,7 +286,7 @@ def reformatted(text: str) -> str:
 
 def names_swapped(text: str, rng: random.Random) -> str:
     """The clinic's names (capitalised words never written in lower case, seen twice or more) swapped."""
-    own = main_text(text)  # names of the post itself, not words of its publisher's section headings
+    own = own_text(text)  # names of the post itself, not words of its publisher's section headings
     counts = Counter(_CAPITALISED.findall(own))
     names = [word for word, n in counts.most_common() if n >= 2 and word.lower() not in own][:3]
     for name in names:
@@ -389,7 +389,7 @@ def realistic_texts(sources: list[Post], n: int, seed: int = 11) -> list[Post]:
     rng = random.Random(seed)
     # Sentences of the sources' own texts: a publisher's disclaimer in the middle of a generated text would
     # make a text no publisher writes.
-    sentences = [s for post in sources for s in _SENTENCE_END.split(main_text(post.text)) if len(s.split()) >= 6]
+    sentences = [s for post in sources for s in _SENTENCE_END.split(own_text(post.text)) if len(s.split()) >= 6]
     texts: list[Post] = []
     while len(texts) < n:
         if texts and rng.random() < 0.10:
@@ -444,8 +444,8 @@ def report_generated(corpus: Path, pairs_file: Path) -> tuple[list[Post], PairSc
     origins = natural_origins(list(releases), labelled_pairs(pairs_file))
     sources = fixture_sources() + [Post(origin, "source", text, date)
                                    for origin, (text, date) in zip(origins, releases.values())]
-    long = [s for s in sources if len(main_text(s.text).split()) >= MIN_SOURCE_WORDS]
-    short = [s for s in sources if len(main_text(s.text).split()) < MIN_SOURCE_WORDS]
+    long = [s for s in sources if len(own_text(s.text).split()) >= MIN_SOURCE_WORDS]
+    short = [s for s in sources if len(own_text(s.text).split()) < MIN_SOURCE_WORDS]
     # The short texts stay in the pool as posts that must not join anything.
     pool = generated_pool(long) + short
     kinds = Counter(post.kind for post in pool)

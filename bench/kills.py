@@ -29,7 +29,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from crawler.urls import normalize_url
+from pipeline.urls import normalize_url
 
 # The loopback blog needs no politeness delays.
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
@@ -38,7 +38,7 @@ BATCH_SIZE = 2
 
 
 def clinicwatch_args(*args) -> list[str]:
-    return [sys.executable, "-m", "pipeline.cli", *map(str, args)]
+    return [sys.executable, "-m", "clinicwatch.cli", *map(str, args)]
 
 
 def run_clinicwatch(*args, log: Path) -> None:
@@ -180,8 +180,13 @@ def main(argv: list[str] | None = None) -> int:
     seed = args.seed if args.seed is not None else int(time.time())
     rng = random.Random(seed)
 
-    from tests.fixtures.hostile_sites import (GeneratedBlogState, generated_blog, generated_post_urls, serve_hostile,
-                                              write_hostile_sources)
+    from tests.fixtures.hostile_sites import (
+        GeneratedBlogState,
+        generated_blog,
+        generated_post_urls,
+        serve_hostile,
+        write_hostile_sources,
+    )
 
     state = GeneratedBlogState(args.posts)
     site = generated_blog(state)

@@ -49,7 +49,7 @@ def measure_clinicwatch(sources: Path, pages: int, tmp: Path) -> Measure:
     import sqlite3
 
     db_path = tmp / f"crawl-{pages}.db"
-    command = [sys.executable, "-m", "pipeline.cli", "crawl", "--sources", str(sources), "--db", str(db_path),
+    command = [sys.executable, "-m", "clinicwatch.cli", "crawl", "--sources", str(sources), "--db", str(db_path),
                "--allow-private-hosts", "--max-pages-per-site", str(pages + 100), *FAST]
     peak, seconds, status = peak_of(command, tmp / f"crawl-{pages}.log")
     if status != 0:
@@ -105,7 +105,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.scrapy_only:
         return scrapy_only(args.scrapy_only)
 
-    from tests.fixtures.hostile_sites import generated_blog, serve_hostile, write_hostile_sources
+    from tests.fixtures.hostile_sites import (
+        generated_blog,
+        serve_hostile,
+        write_hostile_sources,
+    )
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}")
     results: dict[str, list[Measure]] = {"clinicwatch crawl": [], "Scrapy alone (reference)": []}

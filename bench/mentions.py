@@ -39,10 +39,10 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from crawler.demo import demo_sites
-from crawler.demo.markup import body_text
+from clinicwatch.demo import demo_sites
+from clinicwatch.demo.markup import body_text
 from pipeline.mentions import sentence_mentions
-from summaries.sentences import split_sentences
+from pipeline.sentences import split_sentences
 
 DEFAULT_LABELS = Path(__file__).resolve().parent / "data" / "mentions-labels.csv"
 MIN_PRECISION, MIN_RECALL = 0.95, 0.90

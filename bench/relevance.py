@@ -3,7 +3,7 @@
 The set (bench/data/relevance-labels.csv) is our fixture posts (the demo sites' posts and
 tests/fixtures/other_sites.py, whose own `relevant` flags must agree with the file) and the
 press releases of ../shared/corpus/press-releases, referenced by path with a label and a
-one-line reason; no text of them is in this repository. Labels follow DESIGN.md: about
+one-line reason; no text of them is in this repository. Labels follow docs/decisions.md: about
 ketamine as a treatment AND how the brain changes.
 
 Beside the rule it prints a keyword baseline (a ketamine word and any plasticity word
@@ -25,9 +25,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from crawler.demo.sites import load_posts
+from clinicwatch.demo.sites import load_posts
 from pipeline import relevance
-from pipeline.relevance import KETAMINE, PLASTICITY, THRESHOLD, Relevance, assess_relevance
+from pipeline.relevance import (
+    KETAMINE,
+    PLASTICITY,
+    THRESHOLD,
+    Relevance,
+    assess_relevance,
+)
 from tests.fixtures.other_sites import CEDAR_RIDGE_POSTS, LUMEN_POSTS
 
 REPO = Path(__file__).resolve().parents[1]

@@ -34,9 +34,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.sentences import split_sentences
 from summaries.embeddings import SentenceEncoder
 from summaries.extractive import ExtractiveSummarizer
-from summaries.sentences import split_sentences
 
 # shared/ sits beside the repository's checkout.
 SHARED = Path(__file__).resolve().parents[2] / "shared"

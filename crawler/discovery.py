@@ -7,11 +7,20 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from lxml import etree, html as lxml_html
+from lxml import etree
+from lxml import html as lxml_html
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from .urls import CALENDAR_TRAP, PAGINATION, TAXONOMY_PATH, absolute, is_crawlable, same_site, strip_tracking
+from pipeline.urls import (
+    CALENDAR_TRAP,
+    PAGINATION,
+    TAXONOMY_PATH,
+    absolute,
+    is_crawlable,
+    same_site,
+    strip_tracking,
+)
 
 # Where CMSs put their sitemaps and feeds, tried only when robots.txt and the page name none.
 COMMON_SITEMAP_PATHS = ("/sitemap_index.xml", "/sitemap.xml", "/wp-sitemap.xml", "/post-sitemap.xml",

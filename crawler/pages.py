@@ -14,7 +14,13 @@ import re
 from enum import Enum
 from urllib.parse import urlsplit
 
-from .urls import DATE_PATH, PAGINATION, TAXONOMY_PATH, never_a_post, normalize_url
+from pipeline.urls import (
+    DATE_PATH,
+    PAGINATION,
+    TAXONOMY_PATH,
+    never_a_post,
+    normalize_url,
+)
 
 POST_TYPES = {"blogposting", "article", "newsarticle", "socialmediaposting", "reportagenewsarticle",
               "analysisnewsarticle", "medicalscholarlyarticle", "scholarlyarticle", "techarticle", "posting"}

@@ -3,12 +3,14 @@ its options; `scrapy crawl clinic_blogs` uses them as they are (or `-s NAME=VALU
 
 import os
 
+from db import default_db_path
+
 BOT_NAME = "clinicwatch"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
 # clinicwatch's own settings.
-CLINICWATCH_DB = os.environ.get("CLINICWATCH_DB", "data/clinicwatch.db")
+CLINICWATCH_DB = default_db_path()  # $CLINICWATCH_DB, else data/clinicwatch.db
 CLINICWATCH_SOURCES = None  # None: sources.toml here, else the bundled one
 CLINICWATCH_SITES = []  # empty: every site of the sources file
 CLINICWATCH_MAX_PAGES_PER_SITE = 500
@@ -48,33 +50,32 @@ CLINICWATCH_MAX_ROBOTS_BYTES = 500 * 1024  # of a robots.txt parsed as rules (RF
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.RefusePrivateHosts": 50,  # before robots.txt is asked for
-    "crawler.scope.StayOnSite": 60,  # redirects to other hosts end here, before their robots.txt
-    "crawler.politeness.ObeyCrawlDelay": 150,
-    "crawler.middlewares.SizeLimits": 160,
-    "crawler.middlewares.RobotsTxtLimits": 540,  # after retries: sees the answer robots.txt ends with
-    "crawler.middlewares.InspectBodies": 570,  # after decompression
+    "crawler.downloadermiddlewares.privatehosts.RefusePrivateHosts": 50,  # before robots.txt is asked for
+    "crawler.downloadermiddlewares.stayonsite.StayOnSite": 60,  # redirects to other hosts end here, before their robots.txt
+    "crawler.downloadermiddlewares.crawldelay.ObeyCrawlDelay": 150,
+    "crawler.downloadermiddlewares.sizelimits.SizeLimits": 160,
+    "crawler.downloadermiddlewares.robotstxtlimits.RobotsTxtLimits": 540,  # after retries: sees the answer robots.txt ends with
+    "crawler.downloadermiddlewares.inspectbodies.InspectBodies": 570,  # after decompression
     # Scrapy's own, replaced by subclasses that say on the fetch row why they drop a response.
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "crawler.middlewares.MetaRefreshMiddleware": 580,
+    "crawler.downloadermiddlewares.redirect.MetaRefreshMiddleware": 580,
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
-    "crawler.middlewares.HttpCompressionMiddleware": 590,
+    "crawler.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": 590,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
-    "crawler.middlewares.RedirectMiddleware": 600,
-    "crawler.middlewares.RecordFetches": 950,  # next to the downloader: sees every hop and retry
+    "crawler.downloadermiddlewares.redirect.RedirectMiddleware": 600,
+    "crawler.downloadermiddlewares.recordfetches.RecordFetches": 950,  # next to the downloader: sees every hop and retry
 }
 SPIDER_MIDDLEWARES = {
-    "crawler.middlewares.LimitSitemapDepth": 550,
-    "crawler.middlewares.SitemapsOneAtATime": 540,  # after the depth limit: holds only sitemaps to fetch
+    "crawler.spidermiddlewares.sitemapdepth.LimitSitemapDepth": 550,
+    "crawler.spidermiddlewares.sitemapsoneatatime.SitemapsOneAtATime": 540,  # after the depth limit: holds only sitemaps to fetch
 }
 EXTENSIONS = {
-    "crawler.extensions.CrawlRun": 100,
+    "pipeline.crawl_run.CrawlRun": 100,
 }
 ITEM_PIPELINES = {
     "pipeline.pipelines.ExtractText": 100,
     "pipeline.pipelines.CanonicalUrl": 200,
-    "pipeline.pipelines.TagRelevance": 300,
-    "pipeline.pipelines.Fingerprint": 400,
+    "pipeline.pipelines.DeriveFields": 300,
     "pipeline.pipelines.StorePosts": 900,
 }
 

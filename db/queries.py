@@ -239,3 +239,27 @@ def stored_page(db: sqlite_utils.Database, post_id: int) -> dict | None:
         [post_id],
     ))
     return rows[0] if rows else None
+
+
+def export_posts_query(relevant_only: bool = False, sites: Iterable[str] = (), since=None, until=None,
+                       search: str | None = None) -> tuple[str, list]:
+    """The posts_export view (its columns in their documented order), filtered; oldest post id first."""
+    from datasette.utils import escape_fts
+
+    where, params = [], []
+    if relevant_only:
+        where.append("is_relevant = 1")
+    if sites:
+        where.append(f"site IN ({', '.join('?' for _ in sites)})")
+        params += list(sites)
+    if since:
+        where.append("substr(published_at, 1, 10) >= ?")
+        params.append(since.date().isoformat())
+    if until:
+        where.append("substr(published_at, 1, 10) <= ?")
+        params.append(until.date().isoformat())
+    if search:
+        # Datasette's escaping: every word required, "quoted phrases" kept, FTS syntax never an error.
+        where.append("id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)")
+        params.append(escape_fts(search))
+    return f"SELECT * FROM posts_export {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY id", params

@@ -1,6 +1,6 @@
 """The database schema and its migrations.
 
-The tables and columns named in DESIGN.md are a public contract: scripts outside this
+The tables and columns of docs/database.md are a public contract: scripts outside this
 repository read them. A change to them is a new migration appended to MIGRATIONS (never
 an edit of an old one) and a note in the README. The schema version is SQLite's
 ``PRAGMA user_version``.

@@ -3,14 +3,23 @@ site, without tracking parameters or AMP variants."""
 
 from __future__ import annotations
 
-from crawler.urls import absolute, is_crawlable, normalize_url, same_site
+from lxml import etree
+
+from pipeline.urls import absolute, is_crawlable, normalize_url, same_site
+
+# rel is a list of tokens, compared without case (HTML: <link rel="canonical alternate">).
+_CANONICAL_HREFS = etree.XPath(
+    "//link[contains(concat(' ', translate(normalize-space(@rel), 'CANOICL', 'canoicl'), ' '), ' canonical ')]/@href"
+)
 
 
 def declared_canonical(tree) -> str | None:
+    """The page's <link rel=canonical> href as written: the one rule for a page's declared URL,
+    read by the extractor (a saved page's URL) and used by the crawl (the URL a post is stored under)."""
     if tree is None:
         return None
-    hrefs = tree.xpath("//link[@rel='canonical']/@href")
-    return hrefs[0].strip() if hrefs and hrefs[0].strip() else None
+    hrefs = [href.strip() for href in _CANONICAL_HREFS(tree)]
+    return hrefs[0] if hrefs and hrefs[0] else None
 
 
 def canonical_url(url: str, declared: str | None = None) -> str:

@@ -13,7 +13,7 @@ word (a clinic's, a city's or a person's name, mostly) is one placeholder token:
 franchise post that another clinic publishes with its own name and city in it is then the
 same sequence of words.
 
-"The post's own text" is ``pipeline.boilerplate.main_text``: the trailing sections a
+"The post's own text" is ``pipeline.publisher_sections.own_text``: the trailing sections a
 publisher repeats on every item ("About <Company>", forward-looking statements, contacts)
 are left out. They are what made two different releases of one company look alike
 (estimated Jaccard 0.6-0.67 over the whole text, for two releases that share no sentence of
@@ -45,7 +45,7 @@ from datasketch import MinHash
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from .boilerplate import main_text
+from .publisher_sections import own_text
 
 SHINGLE_WORDS = 5
 NUM_PERM = 128
@@ -122,7 +122,7 @@ def _is_name(token: str) -> bool:
 def minhash_signature(text: str, num_perm: int = NUM_PERM) -> bytes:
     """MinHash of the word shingles of the post's own text, serialised as the module docstring says."""
     sketch = MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME, permutations=_permutations(num_perm))
-    sketch.update_batch(shingle.encode("utf-8") for shingle in word_shingles(main_text(text)))
+    sketch.update_batch(shingle.encode("utf-8") for shingle in word_shingles(own_text(text)))
     return sketch.hashvalues.astype(_SIGNATURE_DTYPE).tobytes()
 
 

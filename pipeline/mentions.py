@@ -187,7 +187,7 @@ def find_mentions(text: str) -> list[Mention]:
     """Every mention in a post's text, in the order of its sentences."""
     # Imported here: importing the summaries package loads torch, which every crawl would
     # otherwise pay for at start-up (seconds) though it only needs the sentence splitter.
-    from summaries.sentences import split_sentences
+    from pipeline.sentences import split_sentences
 
     return [
         Mention(category, concept, matched, sentence.text, sentence.position)

@@ -1,6 +1,6 @@
 """Scrapy item pipelines, one transformation each, wired in crawler/settings.py:
 
-ExtractText → CanonicalUrl → TagRelevance → Fingerprint → StorePosts
+ExtractText → CanonicalUrl → DeriveFields → StorePosts
 
 Only PostPage items are transformed; UnchangedPost and GonePost pass straight to StorePosts.
 """
@@ -12,28 +12,28 @@ from functools import cached_property
 
 from scrapy.exceptions import DropItem
 
-from crawler.extensions import UsesCrawlRun
-from crawler.items import GonePost, PostPage, UnchangedPost
 from db import store
 from db.queries import dedup_signatures
+from pipeline.crawl_run import UsesCrawlRun
+from pipeline.items import GonePost, PostPage, UnchangedPost
 
 from .canonical import canonical_url
-from .dedup import content_hash, duplicate_heads, minhash_signature
+from .dedup import duplicate_heads
 from .extract import MIN_POST_WORDS, decode_html, extract_page
 from .mentions import fill_pending_mentions
-from .relevance import assess_relevance
-from .site_template import SiteBoilerplate, remove_site_boilerplate
+from .post_fields import derive_post_fields
+from .site_template import SiteTemplate, remove_site_template
 
 logger = logging.getLogger(__name__)
 
 
 class ExtractText(UsesCrawlRun):
-    """The page decoded, its main text without its site's recorded boilerplate
+    """The page decoded, its main text without its site template's recorded paragraphs
     (pipeline.site_template) and its metadata (title, author, published date)."""
 
     @cached_property
-    def boilerplate(self) -> SiteBoilerplate:
-        return SiteBoilerplate(self.run.db)
+    def site_template(self) -> SiteTemplate:
+        return SiteTemplate(self.run.db)
 
     def process_item(self, item):
         if not isinstance(item, PostPage):
@@ -44,7 +44,7 @@ class ExtractText(UsesCrawlRun):
         except Exception as exc:  # a page that breaks the extractor must not stop the crawl
             self.run.note_fetch_error(item.url, f"text extraction failed: {type(exc).__name__}: {exc}")
             raise DropItem(f"{item.url}: text extraction failed ({exc})") from exc
-        text = self.boilerplate.remove(self.run.site_ids[item.site], page.text)
+        text = self.site_template.remove(self.run.site_ids[item.site], page.text)
         words = len(text.split())
         if words < MIN_POST_WORDS or item.script_shell:
             shape = "a JavaScript app shell" if item.script_shell else f"{words} words"
@@ -69,23 +69,17 @@ class CanonicalUrl(UsesCrawlRun):
         return item
 
 
-class TagRelevance(UsesCrawlRun):
-    def process_item(self, item):
-        if isinstance(item, PostPage):
-            relevance = assess_relevance(item.title, item.text)
-            item.is_relevant = relevance.is_relevant
-            item.relevance_score = relevance.score
-            item.relevance_concepts = list(relevance.concepts)
-        return item
-
-
-class Fingerprint(UsesCrawlRun):
-    """Exact (content hash) and near-duplicate (MinHash) fingerprints of the text."""
+class DeriveFields(UsesCrawlRun):
+    """Relevance and the exact and near-duplicate fingerprints of the text (pipeline.post_fields)."""
 
     def process_item(self, item):
         if isinstance(item, PostPage):
-            item.content_hash = content_hash(item.text)
-            item.minhash = minhash_signature(item.text)
+            fields = derive_post_fields(item.title, item.text)
+            item.is_relevant = fields.is_relevant
+            item.relevance_score = fields.relevance_score
+            item.relevance_concepts = list(fields.relevance_concepts)
+            item.content_hash = fields.content_hash
+            item.minhash = fields.minhash
         return item
 
 
@@ -114,8 +108,8 @@ class StorePosts(UsesCrawlRun):
         if self.run.database_error:
             return  # the crawl stopped on it; the next crawl links the copies
         db = self.run.db
-        rewritten = self.run.write(remove_site_boilerplate, self.run.site_ids.values(), self.run.run_id)
-        logger.info("site boilerplate removed from %d post(s)", rewritten)
+        rewritten = self.run.write(remove_site_template, self.run.site_ids.values(), self.run.run_id)
+        logger.info("site template paragraphs removed from %d post(s)", rewritten)
         changed = self.run.write(store.set_duplicates, duplicate_heads(dedup_signatures(db)))
         logger.info("duplicates linked: %d post(s) changed cluster", changed)
         # New and changed posts, and any stored before the current mention rules.

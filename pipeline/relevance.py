@@ -1,13 +1,13 @@
 """Is a post about ketamine and how it changes the brain? An explainable rule.
 
-DESIGN.md: a post is relevant when it is about ketamine (esketamine, Spravato included) as a
+docs/decisions.md: a post is relevant when it is about ketamine (esketamine, Spravato included) as a
 treatment AND discusses how the brain changes (neuroplasticity, synaptic or neural
 connections, synaptogenesis, dendrites or spines, BDNF, glutamate-driven growth, "rewiring",
 metaplasticity), whether or not the word "neuroplasticity" appears.
 
 The rule reads the title and the post's own text: trailing sections its publisher repeats on
 every item ("About <Company>", forward-looking statements, contacts: see
-``pipeline.boilerplate``) are left out, because a company's description of its "NMDA
+``pipeline.publisher_sections``) are left out, because a company's description of its "NMDA
 platform" or its "neuroplastic therapies" says nothing about what the post itself discusses.
 It uses three lexicons of regular expressions (case-insensitive, one canonical concept name
 per named group; where phrases overlap the more specific one wins, so "new synapses" counts
@@ -49,7 +49,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .boilerplate import main_text
+from .publisher_sections import own_text
 from .required_text import LiteralFilter
 
 THRESHOLD = 0.5
@@ -208,9 +208,9 @@ def _co_occurrence(plasticity: _LexiconCounts, ketamine: _LexiconCounts) -> floa
 
 
 def assess_relevance(title: str | None, text: str) -> Relevance:
-    """Score a post against DESIGN.md's relevance definition (see the module docstring)."""
+    """Score a post against the relevance definition of docs/decisions.md (see the module docstring)."""
     title = title or ""
-    text = main_text(text)
+    text = own_text(text)
     paragraphs = _PARAGRAPH_BREAK.split(text)
     plasticity = _LexiconCounts.of(PLASTICITY, title, paragraphs)
     ketamine = _LexiconCounts.of(KETAMINE, title, paragraphs)

@@ -17,22 +17,37 @@ pattern matches. Patterns whose literals are not ASCII get no filter.
 from __future__ import annotations
 
 import re
+
 # The re module's own parser (private since Python 3.11, whose public sre_parse alias is
-# deprecated): the literals are read from the pattern exactly as re compiles it.
-from re import _constants as sre
-from re import _parser as sre_parse
+# deprecated): the literals are read from the pattern exactly as re compiles it. No public
+# module gives a pattern's parse. tests/test_required_text.py pins what this reads of it on the
+# running Python; on a Python where it is gone or reads differently, required_literals gives
+# None and every text is searched: slower, never wrong.
+try:
+    from re import _constants as sre
+    from re import _parser as sre_parse
+
+    _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+except (ImportError, AttributeError):  # pragma: no cover - exercised by monkeypatching in the tests
+    sre = sre_parse = None
+    _REPEATS = ()
 
 # Besides ASCII case, the letters re.IGNORECASE matches with an ASCII letter (every code point
 # checked in tests/test_required_text.py).
 _CASE_VARIANTS = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
 _FOLD = str.maketrans({**{c: c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"},
                        **{variant: letter for letter, variants in _CASE_VARIANTS.items() for variant in variants}})
-_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 
 
 def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """Literal strings one of which is in every match of the pattern, or None if none are known."""
-    return _required(sre_parse.parse(pattern.pattern, pattern.flags).data)
+    """Literal strings one of which is in every match of the pattern, or None if none are known
+    (also when the re module's parser is not there to read, or does not read as expected)."""
+    if sre_parse is None:
+        return None
+    try:
+        return _required(sre_parse.parse(pattern.pattern, pattern.flags).data)
+    except (AttributeError, TypeError, ValueError):  # a parser of another shape: no filter
+        return None
 
 
 def _required(items) -> frozenset[str] | None:

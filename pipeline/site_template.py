@@ -1,4 +1,4 @@
-"""A site's template inside its posts, and re-deriving stored posts' text.
+"""A site's template inside its posts: paragraphs its page builder repeats in every post.
 
 Page builders put a site's calls to action, disclaimers, author bios and "recent posts"
 strips inside the post's own container, where no class or landmark marks them and the
@@ -10,39 +10,39 @@ extractor keeps them. What gives them away is repetition across the site's posts
   another (one post under two URLs), not posts sharing a template, so they are left out of
   the count. A post never loses more than MAX_SHARE_REMOVED of its words to this: such a
   post is left whole.
-- At the end of every crawl (StorePosts.close_spider), `remove_site_boilerplate` finds it in
+- At the end of every crawl (StorePosts.close_spider), `remove_site_template` finds it in
   the stored texts of the crawl's sites, records it in the table `site_boilerplate` (kept
   across runs: a paragraph once found stays boilerplate of its site) and removes it from
   every post of the site, the first ones crawled included. A post whose text changes gets a
   new version, content hash, MinHash and relevance, as if it had been crawled so.
-- While crawling, `SiteBoilerplate` removes the site's recorded paragraphs from each page's
+- While crawling, `SiteTemplate` removes the site's recorded paragraphs from each page's
   text before it is tagged, fingerprinted and stored, so a re-fetched post does not come
   back with them and show as changed.
 
-`reextract_posts` re-derives the text and metadata of stored posts from their stored pages
-with the current extractor (`clinicwatch reextract`).
+(The `site_boilerplate` table keeps its name: it is part of the database contract.)
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import json
 import math
 import sqlite3
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from contextlib import closing
-from dataclasses import dataclass, field
 
 import sqlite_utils
 
 from db import store
-from db.queries import (dedup_signatures, posts_written_in_run, site_boilerplate_hashes, site_post_texts,
-                        site_posts_in_chunks, sites_written_in_run, stored_page)
+from db.queries import (
+    posts_written_in_run,
+    site_boilerplate_hashes,
+    site_post_texts,
+    site_posts_in_chunks,
+    sites_written_in_run,
+)
 
-from .dedup import content_hash, duplicate_heads, minhash_signature
-from .extract import MIN_POST_WORDS, extract_page
-from .relevance import assess_relevance
+from .dedup import content_hash
+from .post_fields import derive_post_fields
 
 # Shorter paragraphs are headings that posts share by chance ("Conclusion", "Key Takeaways").
 MIN_WORDS = 3
@@ -57,7 +57,7 @@ def paragraph_hash(paragraph: str) -> str:
     return content_hash(paragraph)
 
 
-def boilerplate_threshold(posts: int) -> int:
+def template_threshold(posts: int) -> int:
     """In how many of a site's posts a paragraph must be to be boilerplate."""
     return max(MIN_POSTS, math.ceil(SHARE_OF_POSTS * posts))
 
@@ -66,7 +66,7 @@ def _word_count(text: str) -> int:
     return len(text.split())
 
 
-def without_boilerplate(text: str, boilerplate: Collection[str]) -> str:
+def without_template_paragraphs(text: str, boilerplate: Collection[str]) -> str:
     """The text without the paragraphs whose hash is in `boilerplate`, unless that would
     take more than MAX_SHARE_REMOVED of its words."""
     if not boilerplate:
@@ -78,7 +78,7 @@ def without_boilerplate(text: str, boilerplate: Collection[str]) -> str:
     return PARAGRAPH_SEPARATOR.join(kept)
 
 
-# The counts of find_boilerplate, in a private SQLite database on disk: a site's paragraphs are
+# The counts of find_template_paragraphs, in a private SQLite database on disk: a site's paragraphs are
 # held nowhere in memory, so finding the template of a site of 20,000 posts costs the crawl no
 # more memory than one of 200 (held in Python, they took 66 MiB at 20,000 posts; bench/memory.py).
 _COUNTS_SCHEMA = """
@@ -107,7 +107,7 @@ def _count_paragraphs(counts: sqlite3.Connection, texts: Iterable[str]) -> int:
     return counts.execute("SELECT COUNT(*) FROM texts").fetchone()[0]
 
 
-def find_boilerplate(texts: Iterable[str]) -> list[tuple[str, str, int]]:
+def find_template_paragraphs(texts: Iterable[str]) -> list[tuple[str, str, int]]:
     """(paragraph hash, paragraph, posts holding it) of every paragraph repeated across the
     texts of one site's posts (see the module docstring), most repeated first."""
     with closing(sqlite3.connect("")) as counts:  # "": a temporary database on disk, deleted on close
@@ -118,39 +118,26 @@ def find_boilerplate(texts: Iterable[str]) -> list[tuple[str, str, int]]:
             f"""UPDATE texts SET original = words = 0 OR words * ? >= (
                     SELECT COALESCE(SUM(words), 0) FROM paragraphs
                     WHERE paragraphs.seq = texts.seq AND hash IN ({_REPEATED}))""",
-            [MAX_SHARE_REMOVED, boilerplate_threshold(posts)],
+            [MAX_SHARE_REMOVED, template_threshold(posts)],
         )
         originals = counts.execute("SELECT COUNT(*) FROM texts WHERE original").fetchone()[0]
         rows = counts.execute(
             """SELECT p.hash, t.paragraph, COUNT(*) AS posts
                FROM paragraphs p JOIN texts USING (seq) JOIN paragraph_texts t USING (hash)
                WHERE texts.original GROUP BY p.hash HAVING COUNT(*) >= ? ORDER BY posts DESC, t.rowid""",
-            [boilerplate_threshold(originals)],
+            [template_threshold(originals)],
         ).fetchall()
     return [tuple(row) for row in rows]
 
 
-def derived_fields(title: str | None, text: str) -> dict:
-    """The columns of `posts` that follow from a post's title and text."""
-    relevance = assess_relevance(title, text)
-    return {
-        "text": text,
-        "content_hash": content_hash(text),
-        "minhash": minhash_signature(text),
-        "is_relevant": int(relevance.is_relevant),
-        "relevance_score": relevance.score,
-        "relevance_concepts": json.dumps(list(relevance.concepts)),
-    }
-
-
-def remove_site_boilerplate(db: sqlite_utils.Database, site_ids: Iterable[int], run_id: int | None = None) -> int:
+def remove_site_template(db: sqlite_utils.Database, site_ids: Iterable[int], run_id: int | None = None) -> int:
     """Find and record each site's boilerplate and remove it from the site's stored posts;
     returns how many posts' text changed. The text of a post that crawl run `run_id` stored
     is replaced in its version rather than followed by a new one: it was never final.
     Posts are read a chunk at a time, so memory does not grow with the size of the site."""
     fresh = posts_written_in_run(db, run_id) if run_id is not None else set()
     if run_id is not None:
-        # Known boilerplate leaves a page as it is crawled (SiteBoilerplate), so only a site where
+        # Known boilerplate leaves a page as it is crawled (SiteTemplate), so only a site where
         # this run stored a text can have any to find or remove; the others (every site of an
         # unchanged nightly run) are not read at all.
         written = sites_written_in_run(db, run_id)
@@ -158,22 +145,22 @@ def remove_site_boilerplate(db: sqlite_utils.Database, site_ids: Iterable[int], 
     changed = 0
     for site_id in site_ids:
         known = site_boilerplate_hashes(db, site_id)
-        found = [row for row in find_boilerplate(site_post_texts(db, site_id)) if row[0] not in known]
+        found = [row for row in find_template_paragraphs(site_post_texts(db, site_id)) if row[0] not in known]
         if found:
             store.add_site_boilerplate(db, site_id, found)
         boilerplate = known | {key for key, _, _ in found}
         if not boilerplate:
             continue
         for post in site_posts_in_chunks(db, site_id):
-            text = without_boilerplate(post["text"], boilerplate)
+            text = without_template_paragraphs(post["text"], boilerplate)
             if text != post["text"]:
                 changed += store.rewrite_post(
-                    db, post["id"], derived_fields(post["title"], text), replace_version=post["id"] in fresh
+                    db, post["id"], derive_post_fields(post["title"], text).columns(text), replace_version=post["id"] in fresh
                 )
     return changed
 
 
-class SiteBoilerplate:
+class SiteTemplate:
     """Each site's recorded boilerplate, read from the database once per instance."""
 
     def __init__(self, db: sqlite_utils.Database) -> None:
@@ -183,61 +170,4 @@ class SiteBoilerplate:
     def remove(self, site_id: int, text: str) -> str:
         if site_id not in self.hashes:
             self.hashes[site_id] = site_boilerplate_hashes(self.db, site_id)
-        return without_boilerplate(text, self.hashes[site_id])
-
-
-@dataclass
-class Reextraction:
-    pages: int = 0
-    text_changed: int = 0
-    metadata_changed: int = 0  # title, author or date only
-    duplicates_relinked: int = 0
-    failures: list[str] = field(default_factory=list)  # "<url>: <why>", the stored text kept
-
-
-_METADATA = ("title", "author", "published_at", "date_source", "extractor")
-
-
-def _reextract_one(db: sqlite_utils.Database, row: dict, boilerplate: SiteBoilerplate) -> str:
-    """Re-derive one stored post; returns "text", "metadata" or "same"; raises on a page
-    that does not give a post's text any more."""
-    page = extract_page(gzip.decompress(row["html_gz"]).decode("utf-8"), row["url"], site_name=row["site"])
-    text = boilerplate.remove(row["site_id"], page.text)
-    if _word_count(text) < MIN_POST_WORDS:
-        raise ValueError(f"the page now gives {_word_count(text)} words of text")
-    fields = {name: getattr(page, name) for name in _METADATA if getattr(page, name) != row[name]}
-    if "title" in fields or content_hash(text) != row["content_hash"]:
-        fields.update(derived_fields(page.title, text))
-    if not fields:
-        return "same"
-    if store.rewrite_post(db, row["id"], fields):
-        return "text"
-    # A new extractor version alone is bookkeeping, not a change to report.
-    return "metadata" if fields.keys() - {"extractor"} else "same"
-
-
-def reextract_posts(
-    db: sqlite_utils.Database, post_ids: Iterable[int], progress: Callable[[int], None] | None = None
-) -> Reextraction:
-    """Re-derive the text and metadata of stored posts (ids from db.queries.stored_page_ids)
-    from their stored pages, with the current extractor and their site's boilerplate. A post
-    gets a new version, hash, MinHash and relevance only where its text changed; copies are
-    then linked again. (Mentions of changed texts are rescanned by the next crawl, report or
-    export, as for any text whose scan is out of date.)"""
-    result = Reextraction()
-    boilerplate = SiteBoilerplate(db)
-    # By id, not over one query: the rows are rewritten while the loop goes on.
-    for post_id in post_ids:
-        row = stored_page(db, post_id)
-        result.pages += 1
-        try:
-            outcome = _reextract_one(db, row, boilerplate)
-        except Exception as exc:  # one page the extractor cannot read must not stop the others
-            result.failures.append(f"{row['url']}: {type(exc).__name__}: {exc}")
-            outcome = "same"
-        result.text_changed += outcome == "text"
-        result.metadata_changed += outcome == "metadata"
-        if progress:
-            progress(1)
-    result.duplicates_relinked = store.set_duplicates(db, duplicate_heads(dedup_signatures(db)))
-    return result
+        return without_template_paragraphs(text, self.hashes[site_id])

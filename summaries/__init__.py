@@ -6,7 +6,7 @@ from importlib import import_module
 
 from .summary import Summary
 
-# The sentence splitter (summaries.sentences) is used by every crawl, the models only here:
+# The sentence splitter (pipeline.sentences) is used by every crawl, the models only here:
 # torch and transformers load on first use, not when the package is imported.
 _LAZY = {"summarize_pending": ".batch", "ModelNotAvailableError": ".embeddings", "SentenceEncoder": ".embeddings",
          "ExtractiveSummarizer": ".extractive"}

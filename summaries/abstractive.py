@@ -21,7 +21,14 @@ from typing import Callable
 
 import torch
 import transformers
-from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
+from transformers import (
+    AutoConfig,
+    AutoModelForCausalLM,
+    AutoModelForSeq2SeqLM,
+    AutoTokenizer,
+)
+
+from pipeline.sentences import split_sentences
 
 from .embeddings import (
     ModelNotAvailableError,
@@ -35,7 +42,6 @@ from .embeddings import (
 )
 from .extractive import ExtractiveSummarizer
 from .faithfulness import fallback_reason
-from .sentences import split_sentences
 from .summary import Summary
 
 INSTRUCTION = (

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from pipeline.sentences import Sentence, is_candidate, split_sentences
+
 from .embeddings import SentenceEncoder
-from .sentences import Sentence, is_candidate, split_sentences
 from .summary import Summary
 
 MMR_LAMBDA = 0.7

@@ -24,13 +24,9 @@ import tempfile
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
-
-if TYPE_CHECKING:
-    from .embeddings import SentenceEncoder
 
 # Part of the cached file's name: change it when the export or the quantization changes.
 EXPORT_VERSION = "int8-pc-fused-v2"
@@ -133,7 +129,9 @@ class Int8SentenceModel:
         self.pool = ThreadPoolExecutor(max_workers=threads or usable_cores(), thread_name_prefix="encoder")
 
     @classmethod
-    def for_encoder(cls, encoder: "SentenceEncoder") -> "Int8SentenceModel":
+    def for_encoder(cls, encoder) -> "Int8SentenceModel":
+        """The int8 model of a summaries.embeddings.SentenceEncoder (duck-typed: this module is
+        what embeddings loads, so it does not import it back), exported on first use."""
         path = cached_model_path(encoder.name, encoder.revision)
         if not path.is_file():
             example = torch.tensor(encoder.token_ids(["An example sentence for tracing the model."]))

@@ -4,7 +4,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from crawler.demo import demo_sites, expected_posts, non_post_urls, serve_sites, write_sources
+from clinicwatch.demo import (
+    demo_sites,
+    expected_posts,
+    non_post_urls,
+    serve_sites,
+    write_sources,
+)
 from db import open_db
 
 # Our own loopback servers: no politeness delays needed.
@@ -13,7 +19,7 @@ FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CON
 
 def clinicwatch(*args, check=True, timeout=300) -> subprocess.CompletedProcess:
     """Run the command line in its own process (a Scrapy reactor runs once per process)."""
-    result = subprocess.run([sys.executable, "-m", "pipeline.cli", *map(str, args)], capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-m", "clinicwatch.cli", *map(str, args)], capture_output=True, text=True,
                             timeout=timeout)
     if check and result.returncode != 0:
         raise AssertionError(f"clinicwatch {' '.join(map(str, args))} exited {result.returncode}:\n{result.stderr[-4000:]}")

@@ -9,12 +9,26 @@ from types import SimpleNamespace
 import pytest
 from scrapy import Request
 
-from crawler.middlewares import RefusedTarget, RefusePrivateHosts, describe_failure
+from crawler.downloadermiddlewares.privatehosts import RefusedTarget, RefusePrivateHosts
+from crawler.downloadermiddlewares.recordfetches import describe_failure
 from db import open_db
 from tests.conftest import FAST, clinicwatch
-from tests.fixtures.hostile_sites import (BAD_UTF8_PHRASE, CP1252_PHRASE, NESTING, UTF8_PHRASE, HostileSite,
-                                          generated_paragraphs, hostile_sites, html, post_html, redirect, serve,
-                                          serve_hostile, write_hostile_sources, DAY)
+from tests.fixtures.hostile_sites import (
+    BAD_UTF8_PHRASE,
+    CP1252_PHRASE,
+    DAY,
+    NESTING,
+    UTF8_PHRASE,
+    HostileSite,
+    generated_paragraphs,
+    hostile_sites,
+    html,
+    post_html,
+    redirect,
+    serve,
+    serve_hostile,
+    write_hostile_sources,
+)
 
 MAX_PAGES = 60
 RETRIES = 1

@@ -191,7 +191,7 @@ def served(crawled_demo, tmp_path_factory):
     fill_pending_mentions(db)
     db.close()
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--db", str(path), "--port", str(port)],
+    server = subprocess.Popen([sys.executable, "-m", "clinicwatch.cli", "serve", "--db", str(path), "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         wait_for_line(server, f"running on http://127.0.0.1:{port}")
@@ -356,7 +356,7 @@ def test_readme_analyst_queries_run_as_written(crawled_demo):
 
 def test_every_canned_query_runs(served):
     base, ids = served
-    metadata = json.loads((Path(__file__).resolve().parents[1] / "db" / "metadata.json").read_text())
+    metadata = json.loads((Path(__file__).resolve().parents[1] / "clinicwatch" / "browse" / "metadata.json").read_text())
     for name in metadata["databases"]["*"]["queries"]:
         with urlopen(f"{base}/{ids['database']}/{name}.json?q=ketamine&since=2000-01-01&_shape=objects") as response:
             body = json.load(response)
@@ -364,7 +364,7 @@ def test_every_canned_query_runs(served):
 
 
 def test_metadata_describes_every_table_and_view_and_only_real_columns(tmp_path):
-    metadata = json.loads((Path(__file__).resolve().parents[1] / "db" / "metadata.json").read_text())
+    metadata = json.loads((Path(__file__).resolve().parents[1] / "clinicwatch" / "browse" / "metadata.json").read_text())
     described = metadata["databases"]["*"]["tables"]
     db = open_db(tmp_path / "empty.db")
     names = [name for name in db.table_names() if not name.startswith("posts_fts")] + db.view_names()

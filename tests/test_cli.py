@@ -8,9 +8,17 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from clinicwatch.cli import cli
 from db import open_db
-from db.store import PostRecord, save_post, save_summaries, set_duplicates, start_run, finish_run, upsert_site
-from pipeline.cli import cli
+from db.store import (
+    PostRecord,
+    finish_run,
+    save_post,
+    save_summaries,
+    set_duplicates,
+    start_run,
+    upsert_site,
+)
 
 
 @pytest.fixture

@@ -15,13 +15,28 @@ from pathlib import Path
 
 import pytest
 
-from bench.kills import (NEW_RUN_FETCHES, NEW_RUN_POSTS, SUMMARIES, count, crawl_args, database_problems,
-                         integrity_ok, kill_when, run_clinicwatch, summarize_args)
+from bench.kills import (
+    NEW_RUN_FETCHES,
+    NEW_RUN_POSTS,
+    SUMMARIES,
+    count,
+    crawl_args,
+    database_problems,
+    integrity_ok,
+    kill_when,
+    run_clinicwatch,
+    summarize_args,
+)
 from db import open_db
 from db.store import start_run
 from tests.conftest import clinicwatch
-from tests.fixtures.hostile_sites import (GeneratedBlogState, generated_blog, generated_post_urls, serve_hostile,
-                                          write_hostile_sources)
+from tests.fixtures.hostile_sites import (
+    GeneratedBlogState,
+    generated_blog,
+    generated_post_urls,
+    serve_hostile,
+    write_hostile_sources,
+)
 
 POSTS = 30  # every second one relevant
 
@@ -77,7 +92,7 @@ def test_readers_and_summarize_beside_a_running_crawl(tmp_path):
         # The held post must outlast Datasette and a whole `summarize`, however busy the machine:
         # with the default DOWNLOAD_TIMEOUT the crawl gives it up after 3 x 30 s and ends early.
         with open(log, "w") as out:
-            crawl = subprocess.Popen([sys.executable, "-m", "pipeline.cli", *map(str, crawl_args(sources, db_path)),
+            crawl = subprocess.Popen([sys.executable, "-m", "clinicwatch.cli", *map(str, crawl_args(sources, db_path)),
                                       "-s", "DOWNLOAD_TIMEOUT=900"], stdout=out, stderr=subprocess.STDOUT)
         try:
             # Post 0 is held, so the crawl cannot end before the others are stored.
@@ -111,7 +126,7 @@ import resource, runpy, sys
 limit = int(sys.argv.pop(1))
 resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))  # Python ignores SIGXFSZ: writes fail with EFBIG
 sys.argv[0] = "clinicwatch"
-runpy.run_module("pipeline.cli", run_name="__main__")
+runpy.run_module("clinicwatch.cli", run_name="__main__")
 """
 
 

@@ -3,8 +3,18 @@ import pytest
 from db import DatabaseError, open_db
 from db.queries import pending_summary_posts, post_by_url
 from db.schema import MIGRATIONS, schema_version
-from db.store import (PostRecord, finish_run, mark_removed, record_fetch, save_post, save_summaries, set_duplicates,
-                      start_run, touch_post, upsert_site)
+from db.store import (
+    PostRecord,
+    finish_run,
+    mark_removed,
+    record_fetch,
+    save_post,
+    save_summaries,
+    set_duplicates,
+    start_run,
+    touch_post,
+    upsert_site,
+)
 
 CONTRACT = {
     "sites": {"id", "name", "url", "location"},

@@ -1,9 +1,8 @@
+import json
 import os
 import subprocess
 import sys
 import time
-
-import json
 
 import numpy as np
 import pytest
@@ -140,12 +139,12 @@ def test_signature_is_what_a_freshly_seeded_minhash_gives():
     # first and the later ones alike, must be what a MinHash seeded anew for it gives.
     from datasketch import MinHash
 
-    from pipeline.boilerplate import main_text
     from pipeline.dedup import MINHASH_SCHEME, MINHASH_SEED, word_shingles
+    from pipeline.publisher_sections import own_text
 
     for text in [clinic_post(), BDNF_POST, "ketamine", clinic_post(), ""]:
         fresh = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME)
-        fresh.update_batch(shingle.encode("utf-8") for shingle in word_shingles(main_text(text)))
+        fresh.update_batch(shingle.encode("utf-8") for shingle in word_shingles(own_text(text)))
         assert minhash_signature(text) == fresh.hashvalues.astype("<u4").tobytes()
 
 

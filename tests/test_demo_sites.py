@@ -13,10 +13,16 @@ import pytest
 from bs4 import BeautifulSoup
 from protego import Protego
 
-from crawler.demo.markup import body_text, word_count
-from crawler.demo.model import Page, Post
-from crawler.demo.server import serve_sites, write_sources
-from crawler.demo.sites import CHROME_PHRASES, demo_sites, expected_posts, non_post_urls, private_urls
+from clinicwatch.demo.markup import body_text, word_count
+from clinicwatch.demo.model import Page, Post
+from clinicwatch.demo.server import serve_sites, write_sources
+from clinicwatch.demo.sites import (
+    CHROME_PHRASES,
+    demo_sites,
+    expected_posts,
+    non_post_urls,
+    private_urls,
+)
 from crawler.sources import load_sources
 from tests.fixtures.other_sites import OTHER_CHROME_PHRASES, other_sites
 

@@ -1,7 +1,13 @@
 import gzip
 
-from crawler.discovery import (lists_posts, page_links, page_tree, parse_feed, parse_sitemap,
-                               sitemaps_from_robots)
+from crawler.discovery import (
+    lists_posts,
+    page_links,
+    page_tree,
+    parse_feed,
+    parse_sitemap,
+    sitemaps_from_robots,
+)
 
 URLSET = b"""<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">

@@ -18,12 +18,25 @@ from urllib.parse import urlsplit
 import pytest
 from protego import Protego
 
-from crawler.demo import demo_sites, expected_posts, non_post_urls, private_urls, serve_sites, write_sources
-from crawler.urls import normalize_url
+from clinicwatch.demo import (
+    demo_sites,
+    expected_posts,
+    non_post_urls,
+    private_urls,
+    serve_sites,
+    write_sources,
+)
 from db import open_db
+from pipeline.urls import normalize_url
 from tests.conftest import FAST, clinicwatch
-from tests.fixtures.discovery_sites import (NEW_POST, PrairieStyle, directory_site, discovery_sites, link_offsite,
-                                            offsite_path)
+from tests.fixtures.discovery_sites import (
+    NEW_POST,
+    PrairieStyle,
+    directory_site,
+    discovery_sites,
+    link_offsite,
+    offsite_path,
+)
 from tests.fixtures.other_sites import other_sites
 
 MAX_TRAP_PAGES = 50

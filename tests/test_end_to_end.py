@@ -1,14 +1,20 @@
 """Crawl the demo sites and two fixture sites in other styles (served on loopback) with
-`clinicwatch run`, then check what DESIGN.md's contract promises."""
+`clinicwatch run`, then check what the contract of docs/database.md promises."""
 
 from collections import Counter
 from urllib.parse import urlsplit
 
-from crawler.demo import CHROME_PHRASES, demo_sites, private_urls, serve_sites, write_sources
-from crawler.demo.model import Post
-from crawler.urls import normalize_url
+from clinicwatch.demo import (
+    CHROME_PHRASES,
+    demo_sites,
+    private_urls,
+    serve_sites,
+    write_sources,
+)
+from clinicwatch.demo.model import Post
 from db import open_db
-from summaries.sentences import split_sentences
+from pipeline.sentences import split_sentences
+from pipeline.urls import normalize_url
 from tests.conftest import FAST, clinicwatch
 from tests.fixtures.other_sites import OTHER_CHROME_PHRASES
 

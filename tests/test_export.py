@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from click.testing import CliRunner
 
+from clinicwatch.cli import cli
 from db import open_db
 from db.store import PostRecord, save_post, save_summaries, set_duplicates, upsert_site
-from pipeline.cli import cli
 
 # The documented order (README, `clinicwatch export`): the columns export always had, then cluster and mentions.
 COLUMNS = ["id", "site", "location", "url", "title", "author", "published_at", "word_count", "is_relevant",

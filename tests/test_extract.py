@@ -10,15 +10,10 @@ import trafilatura
 
 from crawler.discovery import page_tree
 from pipeline.canonical import declared_canonical
-from pipeline.extract import (
-    ExtractionError,
-    decode_html,
-    extract_file,
-    extract_page,
-    iter_page_files,
-    page_record,
-    strip_boilerplate,
-)
+from pipeline.chrome import strip_site_chrome
+from pipeline.encoding import decode_html
+from pipeline.extract import extract_file, extract_page, iter_page_files, page_record
+from pipeline.html_tree import ExtractionError
 
 BODY_PARAGRAPHS = [
     "Ketamine was first used as an anesthetic, but at much lower doses it has become a treatment "
@@ -156,7 +151,7 @@ def test_extractor_names_trafilatura_and_its_version(clinic_post):
 
 def test_strip_boilerplate_keeps_content_containers_whose_classes_mention_chrome_words():
     stripped = trafilatura.load_html(CLINIC_POST)
-    landmarks = strip_boilerplate(stripped)
+    landmarks = strip_site_chrome(stripped)
     assert [element.tag for element in landmarks] == ["article", "main"]
     # body "has-sidebar", article "category-newsletter tag-social", wrapper "content-with-sidebar",
     # a highlighted box "has-cta-background-color" (a colour named "cta" in the theme's palette)
@@ -185,7 +180,7 @@ def test_a_page_whose_text_all_sits_in_chrome_looking_boxes_still_gives_its_text
     # each box holds too little of the page to be kept, so stripping leaves nothing
     body = "".join(f"<div class='popup-box'>{text}</div>" for text in BODY_PARAGRAPHS + [ENTRY_CONTENT_PARAGRAPH])
     tree = trafilatura.load_html(html_page(body))
-    strip_boilerplate(tree)
+    strip_site_chrome(tree)
     assert not tree.xpath("//div")
     text = extract_page(html_page(body)).text
     assert BODY_PARAGRAPHS[0] in text and ENTRY_CONTENT_PARAGRAPH in text

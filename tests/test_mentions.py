@@ -2,13 +2,13 @@
 
 import pytest
 
-from crawler.demo import demo_sites
-from crawler.demo.markup import body_text
+from clinicwatch.demo import demo_sites
+from clinicwatch.demo.markup import body_text
 from db import open_db
 from db.store import PostRecord, save_mentions, save_post, upsert_site
 from pipeline import mentions
 from pipeline.mentions import fill_pending_mentions, find_mentions, sentence_mentions
-from summaries.sentences import split_sentences
+from pipeline.sentences import split_sentences
 from tests.fixtures.other_sites import other_sites
 
 

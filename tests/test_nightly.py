@@ -5,11 +5,11 @@ import signal
 import subprocess
 import sys
 
-from crawler.demo import demo_sites, serve_sites, write_sources
-from crawler.demo.model import Post
+from clinicwatch.demo import demo_sites, serve_sites, write_sources
+from clinicwatch.demo.model import Post
+from clinicwatch.digest import digest_markdown, markdown_text
 from db import open_db
-from pipeline.digest import digest_markdown, markdown_text
-from pipeline.lock import crawl_lock, lock_path
+from db.lock import crawl_lock, lock_path
 from tests.conftest import FAST, clinicwatch
 
 
@@ -72,7 +72,7 @@ def test_a_second_crawl_is_refused_while_the_lock_is_held(tmp_path):
 def test_a_lock_left_by_a_killed_process_is_not_stale(tmp_path):
     db_path = tmp_path / "cw.db"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from pipeline.lock import crawl_lock\n"
+        [sys.executable, "-c", "import sys; from db.lock import crawl_lock\n"
                                f"with crawl_lock({str(db_path)!r}):\n    print('locked', flush=True); sys.stdin.read()"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "locked"

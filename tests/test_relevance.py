@@ -3,7 +3,13 @@ from collections import Counter
 
 import pytest
 
-from pipeline.relevance import KETAMINE, PLASTICITY, THRESHOLD, assess_relevance, concept_counts
+from pipeline.relevance import (
+    KETAMINE,
+    PLASTICITY,
+    THRESHOLD,
+    assess_relevance,
+    concept_counts,
+)
 
 SYNAPSE_REGROWTH = (
     "How ketamine helps a stressed brain rebuild",

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from crawler.demo import demo_sites
-from crawler.demo.markup import body_text
+from clinicwatch.demo import demo_sites
+from clinicwatch.demo.markup import body_text
 from pipeline.mentions import COMPILED
 from pipeline.relevance import COMPETITORS, KETAMINE, PLASTICITY
 from pipeline.required_text import _CASE_VARIANTS, LiteralFilter, required_literals
-from summaries.sentences import split_sentences
+from pipeline.sentences import split_sentences
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -114,3 +114,28 @@ def test_the_filter_never_rules_out_a_text_the_pattern_matches(name):
     # And it does rule texts out, which is what it is for.
     if literals.literals is not None:
         assert not all(literals.may_match(text) for text in texts)
+
+
+def test_the_private_re_parser_reads_as_this_module_expects():
+    # What required_literals reads of re._parser on the running Python, pinned: if a Python changes
+    # it, this fails here rather than the filters silently growing weaker.
+    from re import _constants, _parser
+
+    data = _parser.parse("ab(?:cde|fgh)+i", 0).data
+    assert [op for op, _ in data] == [_constants.LITERAL, _constants.LITERAL, _constants.MAX_REPEAT, _constants.LITERAL]
+    low, _high, sub = data[2][1]
+    assert low == 1 and [op for op, _ in sub.data] == [_constants.BRANCH]
+    assert [[op for op, _ in branch.data] for branch in sub.data[0][1][1]] == [[_constants.LITERAL] * 3] * 2
+    assert required_literals(re.compile("ab(?:cde|fgh)+i")) == frozenset({"cde", "fgh"})
+
+
+@pytest.mark.parametrize("broken", [None, "no-parse-attribute"])
+def test_without_the_private_parser_nothing_is_filtered_and_nothing_is_missed(monkeypatch, broken):
+    import pipeline.required_text as required_text
+
+    monkeypatch.setattr(required_text, "sre_parse", None if broken is None else object())
+    pattern = FILTERED["mechanism:metaplasticity"]
+    assert required_text.required_literals(pattern) is None
+    literals = LiteralFilter(pattern)
+    assert literals.literals is None
+    assert all(literals.may_match(text) for text in _texts())

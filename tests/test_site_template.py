@@ -13,23 +13,23 @@ from types import SimpleNamespace
 
 import pytest
 
-from crawler.demo import serve_sites, write_sources
-from crawler.demo.model import Chrome, DemoSite, InfoPage, Page, Post
-from crawler.demo.templates import WordPressStyle
+from clinicwatch.demo import serve_sites, write_sources
+from clinicwatch.demo.model import Chrome, DemoSite, InfoPage, Page, Post
+from clinicwatch.demo.wordpress import WordPressStyle
 from db import open_db, store
 from db.queries import stored_page_ids
 from pipeline.dedup import content_hash, minhash_signature
 from pipeline.extract import EXTRACTOR
+from pipeline.post_fields import derive_post_fields
+from pipeline.reextract import reextract_posts
 from pipeline.site_template import (
     MIN_POSTS,
-    SiteBoilerplate,
-    boilerplate_threshold,
-    derived_fields,
-    find_boilerplate,
+    SiteTemplate,
+    find_template_paragraphs,
     paragraph_hash,
-    reextract_posts,
-    remove_site_boilerplate,
-    without_boilerplate,
+    remove_site_template,
+    template_threshold,
+    without_template_paragraphs,
 )
 from tests.conftest import FAST, clinicwatch
 
@@ -59,18 +59,18 @@ def text_of(*paragraphs: str) -> str:
 
 
 def test_threshold_is_three_posts_or_thirty_percent_of_the_site():
-    assert [boilerplate_threshold(n) for n in (1, 5, 10, 11, 100)] == [MIN_POSTS, 3, 3, 4, 30]
+    assert [template_threshold(n) for n in (1, 5, 10, 11, 100)] == [MIN_POSTS, 3, 3, 4, 30]
 
 
 def test_paragraphs_in_enough_posts_are_found_and_others_are_not():
     texts = [text_of(*paragraphs_of(3, f"topic {n}"), CTA, DISCLAIMER if n < 2 else "") for n in range(6)]
-    found = {paragraph: posts for _, paragraph, posts in find_boilerplate(texts)}
+    found = {paragraph: posts for _, paragraph, posts in find_template_paragraphs(texts)}
     assert found == {CTA: 6}  # the disclaimer is in 2 posts, one short of the threshold
 
 
 def test_short_shared_headings_are_not_boilerplate():
     texts = [text_of("Conclusion", *paragraphs_of(2, f"topic {n}"), "Key takeaways") for n in range(5)]
-    assert find_boilerplate(texts) == []
+    assert find_template_paragraphs(texts) == []
 
 
 def test_copies_of_one_post_do_not_make_their_paragraphs_boilerplate():
@@ -78,25 +78,25 @@ def test_copies_of_one_post_do_not_make_their_paragraphs_boilerplate():
     near_copies = [post + f"\n\nUpdated note {n}: call the clinic to ask about this." for n in range(3)]
     others = [text_of(*paragraphs_of(3, f"topic {n}")) for n in range(3)]
     # the exact copy counts once; the near copies are mostly paragraphs they share
-    assert find_boilerplate([post, post, *near_copies, *others]) == []
+    assert find_template_paragraphs([post, post, *near_copies, *others]) == []
 
 
 def test_without_boilerplate_removes_only_the_listed_paragraphs():
     body = paragraphs_of(3, "ketamine")
     text = text_of(body[0], CTA, body[1], body[2], DISCLAIMER)
-    kept = without_boilerplate(text, {paragraph_hash(CTA), paragraph_hash(DISCLAIMER)})
+    kept = without_template_paragraphs(text, {paragraph_hash(CTA), paragraph_hash(DISCLAIMER)})
     assert kept == text_of(*body)
 
 
 def test_boilerplate_is_matched_whatever_its_spacing_case_and_quotes():
     text = text_of(*paragraphs_of(3, "ketamine"), "  CALL Seaside’s  team today at (555) 010-4477  ")
-    assert without_boilerplate(text, {paragraph_hash("Call Seaside's team today at (555) 010-4477")}) == text_of(
+    assert without_template_paragraphs(text, {paragraph_hash("Call Seaside's team today at (555) 010-4477")}) == text_of(
         *paragraphs_of(3, "ketamine"))
 
 
 def test_a_post_that_would_lose_more_than_half_its_words_is_left_whole():
     text = text_of(paragraphs_of(1, "ketamine")[0], CTA, DISCLAIMER, CTA_HEADING)
-    assert without_boilerplate(text, {paragraph_hash(p) for p in TEMPLATE}) == text
+    assert without_template_paragraphs(text, {paragraph_hash(p) for p in TEMPLATE}) == text
 
 
 # --- removing it from stored posts ---------------------------------------------
@@ -109,7 +109,7 @@ def db(tmp_path):
 
 def save(db, site_id: int, slug: str, text: str, *, run_id: int | None = None, html: str | None = None,
          title: str = "A post") -> int:
-    fields = derived_fields(title, text)
+    fields = derive_post_fields(title, text).columns(text)
     record = store.PostRecord(
         site_id=site_id, url=f"https://seaside.example/blog/{slug}/", text=text, content_hash=fields["content_hash"],
         title=title, minhash=fields["minhash"], is_relevant=bool(fields["is_relevant"]),
@@ -133,7 +133,7 @@ def test_boilerplate_is_recorded_and_removed_from_every_post_of_the_site(db):
     ids = {slug: save(db, site, slug, text_of(*body, CTA_HEADING, CTA)) for slug, body in bodies.items()}
     elsewhere = save(db, other, "elsewhere", text_of(*paragraphs_of(3, "elsewhere"), CTA))
 
-    assert remove_site_boilerplate(db, [site, other]) == 5
+    assert remove_site_template(db, [site, other]) == 5
     recorded = list(db.query("SELECT site_id, text, posts FROM site_boilerplate ORDER BY text"))
     assert recorded == [{"site_id": site, "text": CTA, "posts": 5}, {"site_id": site, "text": CTA_HEADING, "posts": 5}]
     for slug, post_id in ids.items():
@@ -148,7 +148,7 @@ def test_boilerplate_is_recorded_and_removed_from_every_post_of_the_site(db):
     # the full-text index follows the text
     assert not list(db.query("SELECT rowid FROM posts_fts WHERE posts_fts MATCH 'coordinators' AND rowid != ?",
                              [elsewhere]))
-    assert remove_site_boilerplate(db, [site, other]) == 0  # nothing left to do
+    assert remove_site_template(db, [site, other]) == 0  # nothing left to do
 
 
 def test_a_text_stored_in_the_same_crawl_is_replaced_in_its_version(db):
@@ -158,7 +158,7 @@ def test_a_text_stored_in_the_same_crawl_is_replaced_in_its_version(db):
     fresh = save(db, site, "fresh", text_of(*paragraphs_of(2, "fresh"), CTA), run_id=run_id)
     first_seen = post_row(db, fresh)["first_seen_at"]
 
-    assert remove_site_boilerplate(db, [site], run_id) == 3
+    assert remove_site_template(db, [site], run_id) == 3
     assert versions(db, fresh) == [text_of(*paragraphs_of(2, "fresh"))]
     assert post_row(db, fresh)["last_changed_at"] == first_seen
     assert all(len(versions(db, post_id)) == 2 for post_id in earlier)
@@ -172,9 +172,9 @@ def test_a_crawl_that_stored_no_text_of_a_site_leaves_the_site_unread(db):
     run_id = store.start_run(db)
     save(db, other, "elsewhere", text_of(*paragraphs_of(3, "elsewhere")), run_id=run_id)
 
-    assert remove_site_boilerplate(db, [site, other], run_id) == 0
+    assert remove_site_template(db, [site, other], run_id) == 0
     assert db["site_boilerplate"].count == 0
-    assert remove_site_boilerplate(db, [site, other]) == 4  # without a run, every site is read
+    assert remove_site_template(db, [site, other]) == 4  # without a run, every site is read
 
 
 def test_texts_of_a_killed_run_are_cleaned_by_the_next_run(db):
@@ -185,7 +185,7 @@ def test_texts_of_a_killed_run_are_cleaned_by_the_next_run(db):
     store.finish_run(db, killed, "failed")
     next_run = store.start_run(db)
 
-    assert remove_site_boilerplate(db, [site], next_run) == 4
+    assert remove_site_template(db, [site], next_run) == 4
     assert all(CTA not in post_row(db, post_id)["text"] for post_id in ids)
 
 
@@ -193,7 +193,7 @@ def test_a_crawl_removes_the_recorded_boilerplate_from_new_pages(db):
     site = store.upsert_site(db, "Seaside", "https://seaside.example/blog/")
     store.add_site_boilerplate(db, site, [(paragraph_hash(CTA), CTA, 4)])
     text = text_of(*paragraphs_of(3, "new"), CTA)
-    assert SiteBoilerplate(db).remove(site, text) == text_of(*paragraphs_of(3, "new"))
+    assert SiteTemplate(db).remove(site, text) == text_of(*paragraphs_of(3, "new"))
 
 
 # --- re-extraction ---------------------------------------------------------------
@@ -362,7 +362,7 @@ def test_reextract_command(crawled, tmp_path):
     db = open_db(db_path)
     target = posts_by_slug(db)[TOPICS[1].replace(" ", "-")]
     stale = target["text"] + "\n\nShare this post on Facebook"
-    store.rewrite_post(db, target["id"], derived_fields(target["title"], stale))
+    store.rewrite_post(db, target["id"], derive_post_fields(target["title"], stale).columns(stale))
     changed = clinicwatch("reextract", "--db", db_path, "--site", crawled.site.name)
     assert f"posts re-extracted: {len(TOPICS)}; text changed: 1;" in changed.stdout
     assert db["posts"].get(target["id"])["text"] == target["text"]

@@ -1,6 +1,12 @@
 import pytest
 
-from crawler.sources import SourcesError, load_sources, parse_sources, sources_toml, Source
+from crawler.sources import (
+    Source,
+    SourcesError,
+    load_sources,
+    parse_sources,
+    sources_toml,
+)
 
 GOOD = """
 [[sites]]

@@ -1,7 +1,7 @@
 import json
 import socket
 
-from crawler.demo import demo_sites, serve_sites, write_sources
+from clinicwatch.demo import demo_sites, serve_sites, write_sources
 from crawler.sources import Source, sources_toml
 from tests.conftest import clinicwatch
 

@@ -15,14 +15,20 @@ import torch
 
 import db
 from db.store import PostRecord, mark_removed, save_post, set_duplicates, upsert_site
-from summaries import ExtractiveSummarizer, ModelNotAvailableError, SentenceEncoder, Summary, load_summarizer
+from pipeline.sentences import Sentence, is_candidate, rejection_reason, split_sentences
+from summaries import (
+    ExtractiveSummarizer,
+    ModelNotAvailableError,
+    SentenceEncoder,
+    Summary,
+    load_summarizer,
+)
 from summaries.abstractive import INSTRUCTION, AbstractiveSummarizer, chunk_sentences
 from summaries.batch import summarize_pending
 from summaries.embeddings import files_digest, weight_files
 from summaries.extractive import select_sentences, sentence_count
 from summaries.faithfulness import fallback_reason, unsupported_details
 from summaries.onnx_int8 import EXPORT_VERSION, cached_model_path
-from summaries.sentences import Sentence, is_candidate, rejection_reason, split_sentences
 from tests.conftest import clinicwatch
 
 # Test posts written for these tests, in the manner of clinic blogs.
@@ -654,7 +660,12 @@ def save_tiny(model, tokenizer, path):
 def tiny_models(tmp_path_factory):
     """A seq2seq model (BART) that writes plain words of the posts, and a causal one (GPT-2)
     that writes only numbers no post has (of the digits 2 and 4); both with short contexts (64 and 128 tokens)."""
-    from transformers import BartConfig, BartForConditionalGeneration, GPT2Config, GPT2LMHeadModel
+    from transformers import (
+        BartConfig,
+        BartForConditionalGeneration,
+        GPT2Config,
+        GPT2LMHeadModel,
+    )
 
     threads = torch.get_num_threads()
     # Intra-op threads only add synchronisation to models this small (and stall on a busy machine).

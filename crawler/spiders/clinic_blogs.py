@@ -22,14 +22,30 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import TextResponse
 
-from crawler.discovery import (COMMON_FEED_PATHS, COMMON_SITEMAP_PATHS, lists_posts, names_posts, page_links,
-                               page_tree, parse_feed, parse_sitemap, sitemaps_from_robots)
-from crawler.items import GonePost, PostPage, UnchangedPost
+from crawler.discovery import (
+    COMMON_FEED_PATHS,
+    COMMON_SITEMAP_PATHS,
+    lists_posts,
+    names_posts,
+    page_links,
+    page_tree,
+    parse_feed,
+    parse_sitemap,
+    sitemaps_from_robots,
+)
 from crawler.pages import PageKind, classify_page, is_script_shell
 from crawler.sources import Source, load_sources
-from crawler.urls import is_query_variant, looks_like_trap, never_a_post, normalize_url, same_site, strip_tracking
 from db import open_db
 from db.queries import known_posts
+from pipeline.items import GonePost, PostPage, UnchangedPost
+from pipeline.urls import (
+    is_query_variant,
+    looks_like_trap,
+    never_a_post,
+    normalize_url,
+    same_site,
+    strip_tracking,
+)
 
 
 class ClinicBlogsSpider(scrapy.Spider):
@@ -246,7 +262,7 @@ class ClinicBlogsSpider(scrapy.Spider):
             yield from self.follow_listing(response, tree)
 
     def fetch_failed(self, failure):
-        # The fetch is already a row of `fetches` (crawler.middlewares.RecordFetches); nothing else to do.
+        # The fetch is already a row of `fetches` (crawler.downloadermiddlewares.recordfetches.RecordFetches); nothing else to do.
         self.logger.debug("fetch failed: %s", failure.getErrorMessage())
 
     def closed(self, reason):

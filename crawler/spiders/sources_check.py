@@ -9,17 +9,24 @@ from urllib.parse import urljoin
 import scrapy
 from protego import Protego
 
-from crawler.discovery import COMMON_FEED_PATHS, COMMON_SITEMAP_PATHS, page_links, page_tree, parse_feed, parse_sitemap
-from crawler.middlewares import describe_failure
-from crawler.urls import never_a_post
+from crawler.discovery import (
+    COMMON_FEED_PATHS,
+    COMMON_SITEMAP_PATHS,
+    page_links,
+    page_tree,
+    parse_feed,
+    parse_sitemap,
+)
+from crawler.downloadermiddlewares.recordfetches import describe_failure
+from pipeline.urls import never_a_post
 
 
 class SourcesCheckSpider(scrapy.Spider):
     name = "sources_check"
     custom_settings = {
         "ITEM_PIPELINES": {},
-        "EXTENSIONS": {"crawler.extensions.CrawlRun": None},
-        "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.RecordFetches": None},
+        "EXTENSIONS": {"pipeline.crawl_run.CrawlRun": None},
+        "DOWNLOADER_MIDDLEWARES": {"crawler.downloadermiddlewares.recordfetches.RecordFetches": None},
     }
 
     def __init__(self, sources=(), **kwargs):

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sys
 import tempfile
-from importlib import resources
 from pathlib import Path
 
 import click
 
+from crawler import settings as crawler_settings
+from crawler.process import CrawlDidNotStart, check_sources, run_crawl
 from crawler.sources import SourcesError, default_sources_path, load_sources
 from db import DatabaseError, default_db_path, open_db
-from db.queries import last_runs, site_stats
+from db.lock import LockHeld, crawl_lock
+from db.queries import export_posts_query, last_runs, site_stats
+from db.schema import DEFAULT_DB
 from db.store import check_writable
 
-from . import report
-from .lock import LockHeld, crawl_lock
+from . import terminal
+from .browse import serve as serve_database
 
 # Exit codes (documented in the README): 0 ok (also a crawl where some pages failed: see
 # `clinicwatch stats`), 1 the crawl failed, 2 bad usage or a bad sources file, 3 database error,
@@ -29,7 +31,7 @@ EXIT_LOCKED = 4
 
 db_option = click.option(
     "--db", "db_path", type=click.Path(dir_okay=False), default=None,
-    help="SQLite database file [default: $CLINICWATCH_DB or data/clinicwatch.db]")
+    help=f"SQLite database file [default: $CLINICWATCH_DB or {DEFAULT_DB}]")
 
 
 def crawl_options(func):
@@ -39,7 +41,8 @@ def crawl_options(func):
         db_option,
         click.option("--site", "sites", multiple=True, help="Crawl only this site (by name); repeatable"),
         click.option("--max-pages-per-site", type=click.IntRange(min=1), default=None,
-                     help="Stop discovering on a site after this many requests [default: 500]"),
+                     help="Stop discovering on a site after this many requests "
+                          f"[default: {crawler_settings.CLINICWATCH_MAX_PAGES_PER_SITE}]"),
         click.option("--allow-private-hosts", is_flag=True,
                      help="Allow loopback and private addresses as crawl targets (local test sites)"),
         click.option("-s", "--set", "scrapy_settings", multiple=True, metavar="NAME=VALUE",
@@ -94,48 +97,6 @@ def parse_settings(pairs: tuple[str, ...]) -> dict[str, str]:
     return settings
 
 
-def project_settings(overrides: dict):
-    """crawler/settings.py with command-line overrides on top."""
-    from scrapy.utils.project import get_project_settings
-
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
-    settings = get_project_settings()
-    for name, value in overrides.items():
-        settings.set(name, value, priority="cmdline")
-    return settings
-
-
-def run_crawl(sources, db_path: str, *, max_pages_per_site=None, allow_private_hosts=False,
-              scrapy_settings: dict | None = None) -> dict:
-    """Crawl the sources into the database in this process; returns the run's crawl_runs row.
-
-    Scrapy's reactor cannot restart, so one process runs at most one crawl.
-    """
-    from scrapy.crawler import CrawlerProcess
-
-    from crawler.spiders.clinic_blogs import ClinicBlogsSpider
-
-    overrides = {"CLINICWATCH_DB": db_path, "CLINICWATCH_ALLOW_PRIVATE_HOSTS": allow_private_hosts,
-                 "STATS_DUMP": False}
-    if max_pages_per_site:
-        overrides["CLINICWATCH_MAX_PAGES_PER_SITE"] = max_pages_per_site
-    settings = project_settings({**overrides, **(scrapy_settings or {})})
-    preflight = open_db(db_path)
-    check_writable(preflight)  # a bad database fails here, before any request goes out (exit 3)
-    preflight.close()
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(ClinicBlogsSpider)
-    process.crawl(crawler, sources=sources)
-    process.start()
-    if crawler.stats.get_value("clinicwatch/database_error"):
-        raise DatabaseError(crawler.stats.get_value("clinicwatch/database_error"))
-    run_id = crawler.stats.get_value("clinicwatch/run_id")
-    if run_id is None:
-        raise click.ClickException(f"the crawl did not start; see the log above (database {db_path})")
-    db = open_db(db_path)
-    return db["crawl_runs"].get(run_id)
-
-
 def load_sources_or_fail(sources_path, sites):
     try:
         return load_sources(sources_path, sites)
@@ -150,9 +111,12 @@ def do_crawl(sources_path, db_path, sites, max_pages_per_site, allow_private_hos
     with crawl_lock(path):
         click.echo(f"crawling {len(sources)} site(s) from {sources_path or default_sources_path()} into {path}",
                    err=True)
-        run = run_crawl(sources, path, max_pages_per_site=max_pages_per_site, allow_private_hosts=allow_private_hosts,
-                        scrapy_settings=settings)
-    click.echo(report.run_line(run))
+        try:
+            run = run_crawl(sources, path, max_pages_per_site=max_pages_per_site,
+                            allow_private_hosts=allow_private_hosts, scrapy_settings=settings)
+        except CrawlDidNotStart as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(terminal.run_line(run))
     return run
 
 
@@ -273,22 +237,13 @@ def sources_check(sources_path, sites, allow_private_hosts, as_json, scrapy_sett
     Example:
         clinicwatch sources check --sources sources.toml
     """
-    from scrapy.crawler import CrawlerProcess
-
-    from crawler.spiders.sources_check import SourcesCheckSpider
-
     chosen = load_sources_or_fail(sources_path, sites)
-    settings = project_settings({"CLINICWATCH_ALLOW_PRIVATE_HOSTS": allow_private_hosts, "LOG_LEVEL": "WARNING",
-                                 **parse_settings(scrapy_settings)})
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(SourcesCheckSpider)
-    process.crawl(crawler, sources=chosen)
-    process.start()
-    rows = list(crawler.spider.report.values())
+    rows = check_sources(chosen, allow_private_hosts=allow_private_hosts,
+                         scrapy_settings=parse_settings(scrapy_settings))
     if as_json:
         click.echo(json.dumps(rows, indent=2))
     else:
-        click.echo(report.sources_check_text(rows))
+        click.echo(terminal.sources_check_text(rows))
     if any(row["listing"] != 200 for row in rows):
         sys.exit(1)
 
@@ -304,49 +259,9 @@ def serve(db_path, host, port):
     Example:
         clinicwatch serve --db data/clinicwatch.db --port 8001
     """
-    from datasette.cli import cli as datasette_cli
-
     path = resolve_db(db_path)
     open_existing(path).close()
-    # The post page, charts, search box and cell rendering (db/datasette/plugins/clinicwatch_browse.py).
-    browse = resources.files("db") / "datasette"
-    with tempfile.TemporaryDirectory() as tmp:
-        metadata = Path(tmp) / "metadata.json"
-        metadata.write_text(json.dumps(datasette_metadata(Path(path).stem)))
-        datasette_cli.main(["serve", path, "--host", host, "--port", str(port), "--metadata", str(metadata),
-                            "--template-dir", str(browse / "templates"), "--plugins-dir", str(browse / "plugins"),
-                            "--static", f"cw:{browse / 'static'}",
-                            "--setting", "default_page_size", "50"], prog_name="clinicwatch serve")
-
-
-def datasette_metadata(database_name: str) -> dict:
-    """db/metadata.json with its "*" database entry named after the file Datasette will serve."""
-    metadata = json.loads((resources.files("db") / "metadata.json").read_text(encoding="utf-8"))
-    metadata["databases"] = {database_name: metadata["databases"]["*"]}
-    return metadata
-
-
-def export_query(relevant_only: bool, sites: tuple[str, ...], since, until, search: str | None) -> tuple[str, list]:
-    """The posts_export view (its columns in their documented order), filtered; oldest post id first."""
-    from datasette.utils import escape_fts
-
-    where, params = [], []
-    if relevant_only:
-        where.append("is_relevant = 1")
-    if sites:
-        where.append(f"site IN ({', '.join('?' for _ in sites)})")
-        params += sites
-    if since:
-        where.append("substr(published_at, 1, 10) >= ?")
-        params.append(since.date().isoformat())
-    if until:
-        where.append("substr(published_at, 1, 10) <= ?")
-        params.append(until.date().isoformat())
-    if search:
-        # Datasette's escaping: every word required, "quoted phrases" kept, FTS syntax never an error.
-        where.append("id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)")
-        params.append(escape_fts(search))
-    return f"SELECT * FROM posts_export {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY id", params
+    serve_database(path, host, port)
 
 
 @cli.command()
@@ -371,11 +286,11 @@ def export(db_path, fmt, output, relevant_only, sites, since, until, search, bom
         clinicwatch export --db data/clinicwatch.db --format csv -o posts.csv
         clinicwatch export --format csv --bom --relevant-only --since 2025-01-01 --search '"new synapses"' -o coded.csv
     """
-    from .mentions import fill_pending_mentions
+    from pipeline.mentions import fill_pending_mentions
 
     db = open_existing(db_path)
     fill_pending_mentions(db)
-    cursor = db.execute(*export_query(relevant_only, sites, since, until, search))
+    cursor = db.execute(*export_posts_query(relevant_only, sites, since, until, search))
     columns = [description[0] for description in cursor.description]
     # atomic: an interrupted export leaves no half-written file
     with click.open_file(output or "-", "w", encoding="utf-8", atomic=bool(output)) as stream:
@@ -406,8 +321,9 @@ def report_charts(db_path, out_dir, formats, relevant_only):
     Example:
         clinicwatch report --db data/clinicwatch.db -o reports/ --format svg
     """
+    from pipeline.mentions import fill_pending_mentions
+
     from .charts import FORMATS, write_charts
-    from .mentions import fill_pending_mentions
 
     db = open_existing(db_path)
     scanned = fill_pending_mentions(db)
@@ -432,7 +348,7 @@ def stats(db_path, as_json):
     if as_json:
         click.echo(json.dumps({"sites": per_site, "runs": runs}, indent=2))
     else:
-        click.echo(report.stats_text(per_site, runs))
+        click.echo(terminal.stats_text(per_site, runs))
 
 
 @cli.command()
@@ -446,7 +362,7 @@ def extract(paths, url, fmt):
     Example:
         clinicwatch extract saved/post.html --url https://clinic.example/blog/post/
     """
-    from .extract import iter_page_files, page_record
+    from pipeline.extract import iter_page_files, page_record
 
     files = list(iter_page_files(paths))
     if url and len(files) != 1:
@@ -477,8 +393,7 @@ def reextract(db_path, sites):
         clinicwatch reextract --db data/clinicwatch.db --site "Harbor Clinic"
     """
     from db.queries import site_ids_by_name, stored_page_ids
-
-    from .site_template import reextract_posts
+    from pipeline.reextract import reextract_posts
 
     db = open_existing(db_path)
     site_ids = site_ids_by_name(db, sites)
@@ -504,7 +419,7 @@ def demo(db_path, keep_serving):
     Example:
         clinicwatch demo --db data/demo.db
     """
-    from crawler.demo import demo_sites, expected_posts, serve_sites, write_sources
+    from clinicwatch.demo import demo_sites, expected_posts, serve_sites, write_sources
 
     path = resolve_db(db_path or "data/demo.db")
     sites = demo_sites()
@@ -517,9 +432,9 @@ def demo(db_path, keep_serving):
         crawl_run = run_crawl(sources, path, allow_private_hosts=True,
                               scrapy_settings={"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
                                                "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "LOG_LEVEL": "WARNING"})
-        click.echo(report.run_line(crawl_run))
+        click.echo(terminal.run_line(crawl_run))
         do_summarize(path, "extractive", None, False, 16, None)
-        click.echo(report.demo_report(open_db(path), expected_posts(sites, base_urls), crawl_run["id"]))
+        click.echo(terminal.demo_report(open_db(path), expected_posts(sites, base_urls), crawl_run["id"]))
         click.echo(f"\nBrowse it:  clinicwatch serve --db {path}")
         if keep_serving:
             click.echo("demo sites still up; Ctrl-C to stop", err=True)

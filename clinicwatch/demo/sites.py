@@ -9,9 +9,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from crawler.demo.markup import body_text
-from crawler.demo.model import Chrome, DemoSite, InfoPage, Post
-from crawler.demo.templates import HandwrittenStyle, SquarespaceStyle, WordPressStyle
+from clinicwatch.demo.handwritten import HandwrittenStyle
+from clinicwatch.demo.markup import body_text
+from clinicwatch.demo.model import Chrome, DemoSite, InfoPage, Post
+from clinicwatch.demo.squarespace import SquarespaceStyle
+from clinicwatch.demo.wordpress import WordPressStyle
 
 HERE = Path(__file__).parent
 POSTS_DIR = HERE / "posts"

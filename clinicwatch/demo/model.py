@@ -35,7 +35,7 @@ class Page:
 
 @dataclass(frozen=True)
 class Post:
-    """A blog post as its author wrote it; `body` is the markdown-ish text (see crawler.demo.markup)."""
+    """A blog post as its author wrote it; `body` is the markdown-ish text (see clinicwatch.demo.markup)."""
 
     slug: str
     title: str

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 
-from .urls import same_site
+from pipeline.urls import same_site
 
 logger = logging.getLogger(__name__)
 

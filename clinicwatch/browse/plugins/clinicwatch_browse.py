@@ -23,9 +23,9 @@ from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
+from clinicwatch.charts import CHARTS, chart_bytes
 from db.queries import post_detail
-from pipeline.charts import CHARTS, chart_bytes
-from summaries.sentences import paragraphs
+from pipeline.sentences import paragraphs
 
 # snippet() in the search canned query wraps matched words in these; they are never in prose.
 HIT_START, HIT_END = "\u27e6", "\u27e7"

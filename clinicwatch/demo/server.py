@@ -4,7 +4,7 @@ Each site gets its own loopback address where the OS allows it (all of 127.0.0.0
 on Linux), so sites differ by host and not only by port, as real sites do: Scrapy keys its
 per-domain download slots by host name. Elsewhere every site is on 127.0.0.1, each on its own port.
 
-    python -m crawler.demo.server [--sources FILE]   serves the demo sites until Ctrl-C
+    python -m clinicwatch.demo.server [--sources FILE]   serves the demo sites until Ctrl-C
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator, Mapping
 
-from crawler.demo.model import DemoSite, Page
-from crawler.demo.sites import demo_sites
+from clinicwatch.demo.model import DemoSite, Page
+from clinicwatch.demo.sites import demo_sites
 from crawler.sources import Source, sources_toml
 
 
@@ -126,7 +126,7 @@ def serve_sites(sites: list[DemoSite]) -> Iterator[dict[str, str]]:
 
 
 def write_sources(path: str | Path, base_urls: Mapping[str, str], sites: list[DemoSite]) -> Path:
-    """A sources file (DESIGN.md format) listing each site by its listing page; sitemaps and feeds are left
+    """A sources file (README.md, "The sources file") listing each site by its listing page; sitemaps and feeds are left
     for discovery to find."""
     sources = [Source(name=site.name, url=base_urls[site.name].rstrip("/") + site.listing_path, location=site.location)
                for site in sites]
@@ -136,7 +136,7 @@ def write_sources(path: str | Path, base_urls: Mapping[str, str], sites: list[De
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m crawler.demo.server",
+    parser = argparse.ArgumentParser(prog="python -m clinicwatch.demo.server",
                                      description="Serve the demo clinic sites on loopback until Ctrl-C.")
     parser.add_argument("--sources", metavar="FILE", help="also write a sources file listing the served sites")
     args = parser.parse_args(argv)

@@ -16,7 +16,7 @@ from html import escape, unescape
 from typing import Callable, Iterable
 from xml.sax.saxutils import escape as xml_escape
 
-from crawler.demo.model import Page
+from clinicwatch.demo.model import Page
 
 HTML = "text/html; charset=utf-8"
 LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")

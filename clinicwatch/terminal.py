@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from crawler.urls import normalize_url
 from db.queries import run_fetch_errors, site_stats
+from pipeline.urls import normalize_url
 
 
 def run_line(run: dict) -> str:

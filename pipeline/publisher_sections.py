@@ -7,7 +7,7 @@ platform", "neuroplastic therapies such as ketamine"), which would make a financ
 look like a post about ketamine and brain change, and they are long, so two different
 releases of one company look like near copies of each other.
 
-``split_boilerplate`` cuts the text at the first line that opens such a section. Whatever
+``split_publisher_sections`` cuts the text at the first line that opens such a section. Whatever
 comes after it is the tail: site extraction has already removed the page's chrome, and these
 sections are always the last part of an item. A line opens a section when it is:
 
@@ -53,7 +53,7 @@ _SECTION_START = re.compile(
 _WORD = re.compile(r"\w+")
 
 
-def split_boilerplate(text: str) -> tuple[str, str]:
+def split_publisher_sections(text: str) -> tuple[str, str]:
     """(body, tail) of the text: the tail starts at the first line opening a publisher's section."""
     offset = words = 0
     for line in text.splitlines(keepends=True):
@@ -64,9 +64,9 @@ def split_boilerplate(text: str) -> tuple[str, str]:
     return text, ""
 
 
-def main_text(text: str) -> str:
+def own_text(text: str) -> str:
     """The text without its trailing publisher sections (see the module docstring)."""
-    return split_boilerplate(text)[0]
+    return split_publisher_sections(text)[0]
 
 
 def _opens_section(line: str) -> bool:

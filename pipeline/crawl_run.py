@@ -13,8 +13,7 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
-from db import DatabaseError, open_db
-from db import store
+from db import DatabaseError, open_db, store
 
 logger = logging.getLogger(__name__)
 

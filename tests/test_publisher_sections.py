@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.boilerplate import main_text, split_boilerplate
+from pipeline.publisher_sections import own_text, split_publisher_sections
 
 BODY = """Harbor Clinic opens a second office in Tacoma on May 1, its third in the state.
 
@@ -25,10 +25,10 @@ parking lot right beside the entrance."""
 ])
 def test_a_publisher_section_and_all_after_it_is_the_tail(section):
     text = f"{BODY}\n\n{section}\n\nAbout Portland Health Network\n\nMore boilerplate."
-    body, tail = split_boilerplate(text)
+    body, tail = split_publisher_sections(text)
     assert body == BODY
     assert tail.startswith(section.split()[0])
-    assert main_text(text) == BODY
+    assert own_text(text) == BODY
 
 
 @pytest.mark.parametrize("line", [
@@ -42,17 +42,17 @@ def test_a_publisher_section_and_all_after_it_is_the_tail(section):
 ])
 def test_lines_of_the_post_itself_do_not_start_a_tail(line):
     text = f"{BODY}\n\n{line}\n\nMore of the post."
-    assert split_boilerplate(text) == (text, "")
+    assert split_publisher_sections(text) == (text, "")
 
 
 def test_a_section_heading_before_the_items_own_words_is_part_of_the_item():
     text = "Media Contact: Jane Roe, press@harbor.example\n\n" + BODY + "\n\nAbout Harbor Clinic\n\nA practice."
-    body, tail = split_boilerplate(text)
+    body, tail = split_publisher_sections(text)
     assert body.startswith("Media Contact") and body.endswith(BODY)
     assert tail.startswith("About Harbor Clinic")
 
 
 def test_a_text_that_is_all_boilerplate_is_kept_whole():
     text = "About Harbor Clinic\n\nHarbor Clinic is a psychiatry practice in Portland."
-    assert split_boilerplate(text) == (text, "")
-    assert split_boilerplate("") == ("", "")
+    assert split_publisher_sections(text) == (text, "")
+    assert split_publisher_sections("") == ("", "")

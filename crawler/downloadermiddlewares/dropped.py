@@ -1,0 +1,34 @@
+"""The base of Scrapy's middlewares replaced here: Scrapy drops some responses by raising
+IgnoreRequest from process_response, and this says why on the response's fetch row."""
+
+from __future__ import annotations
+
+from scrapy.exceptions import IgnoreRequest
+
+from pipeline.crawl_run import CrawlRun
+
+
+class NotesDroppedResponses:
+    """Scrapy drops some responses by raising IgnoreRequest from process_response, which no
+    downloader middleware's process_exception sees: this says why on the fetch row."""
+
+    crawler = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        middleware = super().from_crawler(crawler)
+        middleware.crawler = crawler
+        return middleware
+
+    def note(self, request, error: str) -> None:
+        self.crawler.get_extension(CrawlRun).note_fetch_error(request.url, error)
+
+    def dropped(self, request, exception: IgnoreRequest) -> str:
+        return str(exception)
+
+    def process_response(self, request, response):
+        try:
+            return super().process_response(request, response)
+        except IgnoreRequest as exc:
+            self.note(request, self.dropped(request, exc))
+            raise
