@@ -35,7 +35,7 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # no control port on a nightly job
 
 # Limits: no page, redirect chain, sitemap or wait is unbounded. Every one is a setting
-# (`-s NAME=VALUE`) and is documented, with its default, in the README ("Limits").
+# (`-s NAME=VALUE`) and is documented, with its default, in docs/operations.md ("Limits").
 DOWNLOAD_TIMEOUT = 30  # seconds for one response
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # bytes of one response, also after gzip/deflate/brotli inflation
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024

@@ -2,7 +2,7 @@
 
 The tables and columns of docs/database.md are a public contract: scripts outside this
 repository read them. A change to them is a new migration appended to MIGRATIONS (never
-an edit of an old one) and a note in the README. The schema version is SQLite's
+an edit of an old one) and a note in docs/database.md. The schema version is SQLite's
 ``PRAGMA user_version``.
 """
 
