@@ -1,4 +1,4 @@
-"""crawler.middlewares.SitemapsOneAtATime: the child sitemaps of an index go out one after
+"""crawler.spidermiddlewares.sitemapsoneatatime.SitemapsOneAtATime: the child sitemaps of an index go out one after
 another, whatever becomes of each (read, HTTP error, download error), and holding them back
 changes nothing of what a crawl finds or of what a re-crawl skips."""
 
@@ -11,13 +11,23 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.http import TextResponse
 from scrapy.utils.test import get_crawler
 
-from crawler.demo.markup import sitemap_index, sitemap_urlset, xml_page
-from crawler.demo.model import Page
-from crawler.middlewares import SitemapsOneAtATime
+from clinicwatch.demo.markup import sitemap_index, sitemap_urlset, xml_page
+from clinicwatch.demo.model import Page
+from crawler.spidermiddlewares.sitemapsoneatatime import SitemapsOneAtATime
 from db import open_db
 from tests.conftest import FAST, clinicwatch
-from tests.fixtures.hostile_sites import (DAY, HostileSite, good_post, html, listing_html, reset_connection, serve,
-                                          serve_hostile, with_base, write_hostile_sources)
+from tests.fixtures.hostile_sites import (
+    DAY,
+    HostileSite,
+    good_post,
+    html,
+    listing_html,
+    reset_connection,
+    serve,
+    serve_hostile,
+    with_base,
+    write_hostile_sources,
+)
 
 POSTS_PER_SITEMAP = 3
 # Child sitemaps of the index, in its order: how each answers.

@@ -1,7 +1,14 @@
 import pytest
 
-from crawler.urls import is_crawlable, is_private_address, never_a_post, normalize_url, same_site
 from pipeline.canonical import canonical_url
+from pipeline.urls import (
+    is_crawlable,
+    is_private_address,
+    looks_like_trap,
+    never_a_post,
+    normalize_url,
+    same_site,
+)
 
 
 @pytest.mark.parametrize("variant", [
@@ -66,3 +73,16 @@ def test_canonical_url_follows_same_site_declaration_only():
     # A syndicated copy declaring another clinic's page canonical stays under its own URL.
     assert canonical_url(page, "https://other.example/blog/post/") == "https://c.example/blog/post/"
     assert canonical_url(page, None) == "https://c.example/blog/post/"
+
+
+@pytest.mark.parametrize("url, trap", [
+    ("https://c.example/events/calendar/?month=2031-05", True),
+    ("https://c.example/events/?date=2030-01-01", True),
+    ("https://c.example/a/b/a/b/a/b/", True),
+    ("https://c.example/1/2/3/4/5/6/7/8/9/", True),
+    ("https://c.example/shop/?color=red&size=m&sort=asc&view=grid&page=2", True),
+    ("https://c.example/blog/2024/05/01/ketamine-and-bdnf/", False),
+    ("https://c.example/blog/?page=3", False),
+])
+def test_traps(url, trap):
+    assert looks_like_trap(url) is trap
