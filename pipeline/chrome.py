@@ -174,7 +174,7 @@ def _names_chrome(role: str | None, classes: str | None, id_: str | None) -> boo
     return any(_is_chrome_token(token) for token in f"{classes or ''} {id_ or ''}".split())
 
 
-def _is_chrome(element: HtmlElement) -> bool:
+def is_chrome(element: HtmlElement) -> bool:
     tag = element.tag
     if tag in _CHROME_TAGS:
         return True
@@ -232,7 +232,7 @@ def strip_site_chrome(tree: HtmlElement) -> list[HtmlElement]:
                     empty.append(child)
                 continue
             if child not in kept and length <= largest_removable and (
-                _is_chrome(child)
+                is_chrome(child)
                 or (length <= _MAX_TEASER_CHARS and child.tag in _TEASER_TAGS and _is_link_teaser(child))
             ):
                 doomed.append(child)

@@ -1,14 +1,17 @@
 """Main text and metadata of one page, in stages over one parsed tree:
 
 1. decode (pipeline.encoding): the page's text from its bytes;
-2. parse (pipeline.html_tree): one lxml tree, as trafilatura parses;
+2. parse (pipeline.html_tree): one lxml tree, as trafilatura parses; a page whose parse
+   shows broken markup is parsed as a browser does (html5lib);
 3. declarations (pipeline.metadata, pipeline.canonical): what the head and JSON-LD declare
    (dates, author, titles, the canonical link), read before anything is removed;
-4. site chrome (pipeline.chrome): navigation, banners, calls to action, related posts and
+4. on broken pages, continuations (pipeline.continuations): paragraphs that stray end tags
+   put after the post's container moved back into it;
+5. site chrome (pipeline.chrome): navigation, banners, calls to action, related posts and
    author boxes removed in place, and a post that ads split into blocks joined again;
-5. date, heading and title (pipeline.dates, pipeline.metadata), from the declarations and
+6. date, heading and title (pipeline.dates, pipeline.metadata), from the declarations and
    the tree without its chrome, each date recording where it came from;
-6. main text (pipeline.text): trafilatura in its fast mode on that tree, in paragraphs,
+7. main text (pipeline.text): trafilatura in its fast mode on that tree, in paragraphs,
    without a leading copy of the title or a closing call to action.
 
 Each stage is a function of its own module, testable alone; bench/extraction.py measures
@@ -27,7 +30,8 @@ import trafilatura
 from .canonical import declared_canonical
 from .chrome import strip_site_chrome
 from .encoding import decode_html
-from .html_tree import ExtractionError, parse_html
+from .continuations import rejoin_continuations
+from .html_tree import ExtractionError, parse_page
 from .metadata import (
     declared_author,
     declared_date,
@@ -63,7 +67,7 @@ class ExtractedPage:
 def extract_page(html: str | bytes, url: str | None = None, *, site_name: str | None = None) -> ExtractedPage:
     """Main text and metadata of one page (bytes are decoded with decode_html)."""
     source = decode_html(html) if isinstance(html, bytes) else html
-    tree = parse_html(source)
+    tree, broken = parse_page(source)
     # What the page declares in <head> and JSON-LD is read before the chrome goes: the pass
     # works in place, and the main-text fallback parses the source again.
     objects, meta = json_ld_objects(tree), meta_values(tree)
@@ -71,6 +75,8 @@ def extract_page(html: str | bytes, url: str | None = None, *, site_name: str | 
     page_url = url or declared or meta.get("og:url")
     date_declared, author_declared = declared_date(tree, objects, meta), declared_author(objects, meta)
     head_titles = (meta.get("og:title"), next((t.text_content() for t in tree.iterfind("head/title")), None))
+    if broken:
+        rejoin_continuations(tree)
     landmarks = strip_site_chrome(tree)  # from here on, the tree is the page without its chrome
     published_at, date_source = published_date(date_declared, tree, page_url)
     heading = post_heading(tree, landmarks)
