@@ -150,6 +150,24 @@ def _join_split_post(core: HtmlElement, lengths: dict[HtmlElement, int]) -> None
         part.drop_tree()
 
 
+# Elements that make a block of their content: a <div> holding any of them is layout.
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "section", "article", "ul", "ol", "dl", "table", "blockquote", "pre", "figure", "form",
+     "h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "aside", "nav", "iframe", "br", "hr"}
+)
+
+
+def _paragraphs_from_bare_divs(core: HtmlElement) -> None:
+    """The post's text written in a <div> of inline content among its paragraphs (a
+    subheading as <div class="subheadline">, a sentence the editor left without <p>) made a
+    paragraph: trafilatura reads such a <div> as layout and drops its text."""
+    for child in core.iterchildren("div"):
+        if (child.text or "").strip() and not any(
+            isinstance(node.tag, str) and node.tag in _BLOCK_TAGS for node in child.iterdescendants()
+        ):
+            child.tag = "p"
+
+
 def _text_between(first: HtmlElement, second: HtmlElement) -> int:
     """Characters of text after the end of first and before the start of second (which follows it)."""
     length, counting = 0, False
@@ -245,4 +263,5 @@ def strip_site_chrome(tree: HtmlElement) -> list[HtmlElement]:
     etree.strip_elements(body, _EMPTY, with_tail=False)
     if core is not None:
         _join_split_post(core, lengths)
+        _paragraphs_from_bare_divs(core)
     return landmarks
