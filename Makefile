@@ -31,7 +31,8 @@ demo: install
 test: dev browser
 	$(BIN)/python -m pytest
 
-# Debian's chromium, for tests/test_browse.py. Where it cannot be installed, that test is skipped and says why.
+# Debian's chromium, for tests/test_browse.py and --render-js (tests/test_render_js.py). Where it cannot be
+# installed, those tests are skipped and say why.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

@@ -47,6 +47,11 @@ def crawl_options(func):
                      help="Allow loopback and private addresses as crawl targets (local test sites)"),
         click.option("-s", "--set", "scrapy_settings", multiple=True, metavar="NAME=VALUE",
                      help="Override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=2; repeatable"),
+        # Read by do_crawl from the click context, so the commands' signatures stay as they are.
+        click.option("--render-js", is_flag=True, expose_value=False,
+                     callback=lambda ctx, _param, value: ctx.meta.__setitem__("crawl.render_js", value),
+                     help="Render post pages that have no text in their HTML in headless Chromium "
+                          "(/usr/bin/chromium); every request they make stays under the crawl's rules"),
     ]):
         func = option(func)
     return func
@@ -113,7 +118,8 @@ def do_crawl(sources_path, db_path, sites, max_pages_per_site, allow_private_hos
                    err=True)
         try:
             run = run_crawl(sources, path, max_pages_per_site=max_pages_per_site,
-                            allow_private_hosts=allow_private_hosts, scrapy_settings=settings)
+                            allow_private_hosts=allow_private_hosts, scrapy_settings=settings,
+                            render_js=click.get_current_context().meta.get("crawl.render_js", False))
         except CrawlDidNotStart as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(terminal.run_line(run))

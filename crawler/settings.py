@@ -18,6 +18,10 @@ CLINICWATCH_MAX_LISTING_PAGES = 50  # pagination depth of a listing
 CLINICWATCH_ALLOW_PRIVATE_HOSTS = False
 CLINICWATCH_MAX_CRAWL_DELAY = 30.0  # seconds; robots.txt Crawl-delay is obeyed up to this
 CLINICWATCH_CONTACT = os.environ.get("CLINICWATCH_CONTACT", "")
+# --render-js: post pages with no text in their HTML rendered in headless Chromium (crawler/renderjs/).
+CLINICWATCH_RENDER_JS = False
+CLINICWATCH_RENDER_JS_TIMEOUT = 20.0  # seconds for one rendered page, everything it loads included
+CLINICWATCH_CHROMIUM = "/usr/bin/chromium"  # Debian's; never a downloaded browser
 
 # Politeness: say who we are, obey robots.txt, adapt to the server's speed.
 USER_AGENT = "clinicwatch/0.1 (research crawler of clinic blogs" + (
@@ -65,7 +69,11 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.downloadermiddlewares.redirect.RedirectMiddleware": 600,
     "crawler.downloadermiddlewares.recordfetches.RecordFetches": 950,  # next to the downloader: sees every hop and retry
 }
+ADDONS = {
+    "crawler.renderjs.RenderJs": 0,  # scrapy-playwright's download handler, only with CLINICWATCH_RENDER_JS
+}
 SPIDER_MIDDLEWARES = {
+    "crawler.spidermiddlewares.renderjs.RenderScriptPages": 560,  # NotConfigured without CLINICWATCH_RENDER_JS
     "crawler.spidermiddlewares.sitemapdepth.LimitSitemapDepth": 550,
     "crawler.spidermiddlewares.sitemapsoneatatime.SitemapsOneAtATime": 540,  # after the depth limit: holds only sitemaps to fetch
 }

@@ -18,6 +18,7 @@ class PostPage:
     last_modified: str | None = None
     sitemap_lastmod: str | None = None
     script_shell: bool = False  # the page's text only appears through JavaScript
+    rendered: bool = False  # body is the DOM after headless Chromium ran its scripts (--render-js)
     # Filled by the pipeline stages, in order.
     html: str = ""
     declared_canonical: str | None = None  # its <link rel="canonical"> href, as written

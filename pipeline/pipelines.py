@@ -46,10 +46,14 @@ class ExtractText(UsesCrawlRun):
             raise DropItem(f"{item.url}: text extraction failed ({exc})") from exc
         text = self.site_template.remove(self.run.site_ids[item.site], page.text)
         words = len(text.split())
-        if words < MIN_POST_WORDS or item.script_shell:
+        if item.rendered and words < MIN_POST_WORDS:
+            message = f"post page has no text even rendered by JavaScript ({words} words)"
+            self.run.note_fetch_error(item.url, message)
+            raise DropItem(f"{item.url}: {message}")
+        if words < MIN_POST_WORDS or (item.script_shell and not item.rendered):
             shape = "a JavaScript app shell" if item.script_shell else f"{words} words"
             message = (f"post page has no text in its HTML ({shape}); it is rendered by JavaScript, "
-                       "which clinicwatch does not run")
+                       "which clinicwatch runs only with --render-js")
             self.run.note_fetch_error(item.url, message)
             raise DropItem(f"{item.url}: {message}")
         item.title, item.author = page.title, page.author

@@ -1,2 +1,3 @@
 """clinicwatch's spider middlewares, wired in crawler/settings.py (SPIDER_MIDDLEWARES):
-sitemapsoneatatime.SitemapsOneAtATime (540) and sitemapdepth.LimitSitemapDepth (550)."""
+sitemapsoneatatime.SitemapsOneAtATime (540), sitemapdepth.LimitSitemapDepth (550) and, with
+--render-js only, renderjs.RenderScriptPages (560)."""
