@@ -37,7 +37,7 @@ REMOTE_CONTROL_ENABLED = False  # no control port on a nightly job
 # Limits: no page, redirect chain, sitemap or wait is unbounded. Every one is a setting
 # (`-s NAME=VALUE`) and is documented, with its default, in docs/operations.md ("Limits").
 DOWNLOAD_TIMEOUT = 30  # seconds for one response
-DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # bytes of one response, also after gzip/deflate/brotli inflation
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # bytes of one response, also after gzip/deflate/brotli inflation (and of a page `clinicwatch extract` reads: pipeline.extract.MAX_PAGE_BYTES)
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 RETRY_TIMES = 2
