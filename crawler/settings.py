@@ -41,7 +41,7 @@ REMOTE_CONTROL_ENABLED = False  # no control port on a nightly job
 # Limits: no page, redirect chain, sitemap or wait is unbounded. Every one is a setting
 # (`-s NAME=VALUE`) and is documented, with its default, in docs/operations.md ("Limits").
 DOWNLOAD_TIMEOUT = 30  # seconds for one response
-DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # bytes of one response, also after gzip/deflate/brotli inflation
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # bytes of one response, also after gzip/deflate/brotli inflation (and of a page `clinicwatch extract` reads: pipeline.extract.MAX_PAGE_BYTES)
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 RETRY_TIMES = 2
@@ -52,6 +52,9 @@ CLINICWATCH_MAX_SITEMAP_DEPTH = 3  # sitemap indexes within indexes: robots.txt'
 CLINICWATCH_MAX_ROBOTS_BYTES = 500 * 1024  # of a robots.txt parsed as rules (RFC 9309 asks for at least this)
 # Only http and https are ever downloaded: no handlers for file:, data:, ftp: or s3: URLs.
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+# Every host name is resolved by this resolver, which refuses addresses that are not globally
+# routable where the connection's address is chosen (docs/security.md, "Network and files").
+TWISTED_DNS_RESOLVER = "crawler.resolver.RefusePrivateAddresses"
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.downloadermiddlewares.privatehosts.RefusePrivateHosts": 50,  # before robots.txt is asked for
@@ -66,6 +69,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "crawler.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": 590,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
+    "crawler.downloadermiddlewares.httpproxy.HttpProxyMiddleware": 750,  # refuses proxying unless private hosts are allowed
     "crawler.downloadermiddlewares.redirect.RedirectMiddleware": 600,
     "crawler.downloadermiddlewares.recordfetches.RecordFetches": 950,  # next to the downloader: sees every hop and retry
 }

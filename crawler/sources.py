@@ -52,14 +52,33 @@ def _line_of(lines: list[str], index: int, key: str | None = None) -> int:
 
 
 def _check_url(value, where: str) -> str:
-    if not isinstance(value, str) or urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).hostname:
+    try:
+        parts = urlsplit(value) if isinstance(value, str) else None
+        ok = parts is not None and parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts and parts.port  # noqa: B018 (a port out of range raises ValueError here)
+    except ValueError as exc:  # "http://[::1/": Invalid IPv6 URL; a port past 65535
+        raise SourcesError(f"{where}: {value!r} is not a valid URL ({exc}); write it as "
+                           "\"https://clinic.example/blog/\"") from None
+    if not ok:
         raise SourcesError(f"{where}: {value!r} is not an http(s) URL; write it as \"https://clinic.example/blog/\"")
+    if parts.username is not None or parts.password is not None:
+        # Credentials in a URL would be stored in `sites` and `fetches` and sent to every redirect target.
+        raise SourcesError(f"{where}: the URL carries a user name or password (name:password@ before the host); remove it: "
+                           "clinicwatch crawls public pages only and stores every URL it fetches")
     return value
+
+
+def _sites_line(lines: list[str]) -> int:
+    """1-based line of a `sites = ...` assignment (an inline array instead of [[sites]] tables)."""
+    return next((n for n, line in enumerate(lines, 1) if re.match(r"\s*sites\s*=", line)), 1)
 
 
 def parse_sources(text: str, path: str = "<sources>") -> list[Source]:
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise SourcesError(f"{path}:1: arrays or tables nested too deeply to read; a sources file needs only "
+                           "[[sites]] tables of strings and lists of strings") from None
     except tomllib.TOMLDecodeError as exc:
         # Python 3.11's TOMLDecodeError has no lineno attribute; the message carries it.
         where = re.search(r"line (\d+)", str(exc))
@@ -74,6 +93,9 @@ def parse_sources(text: str, path: str = "<sources>") -> list[Source]:
     sources: list[Source] = []
     seen: dict[str, int] = {}
     for index, table in enumerate(tables):
+        if not isinstance(table, dict):
+            raise SourcesError(f"{path}:{_sites_line(lines)}: site {index + 1} is {table!r:.60}, not a table; write "
+                               "each site as a [[sites]] table with name = \"...\" and url = \"...\" (see README)")
         line = _line_of(lines, index)
         where = f"{path}:{line}"
         unknown = set(table) - ALLOWED_KEYS
@@ -114,9 +136,15 @@ def load_sources(path: str | Path | None = None, only: list[str] | tuple[str, ..
     """Read a sources file; `only` keeps the named sites (an unknown name is an error)."""
     path = Path(path) if path else default_sources_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise SourcesError(f"{path}: cannot read the sources file ({exc.strerror}); pass --sources FILE") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise SourcesError(f"{path}:{line}: not UTF-8 (byte 0x{raw[exc.start]:02x}); TOML files are UTF-8, "
+                           "save it as UTF-8") from None
     sources = parse_sources(text, str(path))
     if only:
         names = {s.name for s in sources}

@@ -3,16 +3,24 @@
 flock locks belong to the open file, so the kernel releases them when the holder dies:
 a lock left by a killed process is never stale, and no pid guessing is needed. The pid and
 start time written into the file are for the message a second process prints.
+
+The lock file is opened with O_NOFOLLOW and must be a regular file: a `<db>.lock` that is a
+symbolic link (to a file the crawl would truncate) or anything else is refused, with an error
+naming it (tests/test_nightly.py::test_the_lock_file_is_never_followed_through_a_symlink).
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
+import stat
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
+
+from .schema import DatabaseError
 
 
 class LockHeld(RuntimeError):
@@ -23,11 +31,26 @@ def lock_path(db_path: str | os.PathLike) -> Path:
     return Path(f"{db_path}.lock")
 
 
+def open_lock_file(path: Path):
+    """The lock file, created if missing, never through a symbolic link, only if a regular file."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK, 0o644)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise DatabaseError(f"{path}: the crawl lock file is a symbolic link, which clinicwatch does not follow "
+                                "(it would overwrite the file it points to); remove it") from None
+        raise DatabaseError(f"{path}: cannot open the crawl lock file ({exc.strerror})") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise DatabaseError(f"{path}: the crawl lock file is not a regular file; remove it")
+    return os.fdopen(fd, "r+")
+
+
 @contextmanager
 def crawl_lock(db_path: str | os.PathLike) -> Iterator[Path]:
     path = lock_path(db_path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(path, "a+")
+    handle = open_lock_file(path)
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -127,4 +127,20 @@ class UsesCrawlRun:
 
     @cached_property
     def run(self) -> CrawlRun:
-        return self.crawler.get_extension(CrawlRun)
+        return crawl_run_of(self.crawler)
+
+
+class NotRecorded:
+    """The record of a spider that stores nothing (`clinicwatch sources check`, which turns the
+    CrawlRun extension off): the downloader middlewares stay in place, their notes go nowhere."""
+
+    def record_fetch(self, request, status, error, size) -> None:
+        return None
+
+    def note_fetch_error(self, url: str, error: str) -> None:
+        return None
+
+
+def crawl_run_of(crawler) -> CrawlRun | NotRecorded:
+    """The crawl's CrawlRun extension, or NotRecorded when it is turned off."""
+    return crawler.get_extension(CrawlRun) or NotRecorded()

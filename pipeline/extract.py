@@ -45,6 +45,10 @@ from .metadata import (
 from .text import main_text, without_closing_calls_to_action, without_leading_title
 
 EXTRACTOR = f"trafilatura {trafilatura.__version__}+clinicwatch"
+# The most bytes of one page `clinicwatch extract` reads, inflated: the crawler's limit, DOWNLOAD_MAXSIZE's
+# default in crawler/settings.py (tests/test_extract.py checks they agree). Before, a 255 KB .html.gz
+# inflated to 1.1 GB in memory (issue 12, item 11).
+MAX_PAGE_BYTES = 10 * 1024 * 1024
 # Fewer words than this in a post page's main text means the text is not in the HTML.
 MIN_POST_WORDS = 40
 
@@ -108,14 +112,25 @@ def iter_page_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             raise ExtractionError(f"{path}: no such file or folder")
 
 
+def read_page_file(path: Path, limit: int = MAX_PAGE_BYTES) -> bytes:
+    """A saved page's bytes, a .gz inflated, refused past `limit` bytes (inflated) without reading further."""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rb") as handle:
+        body = handle.read(limit + 1)
+    if len(body) > limit:
+        raise ExtractionError(
+            f"{path}: larger than {limit} bytes{' inflated' if opener is gzip.open else ''} (the crawler's "
+            "DOWNLOAD_MAXSIZE); clinicwatch extract reads pages up to that size")
+    return body
+
+
 def extract_file(path: str | Path, url: str | None = None) -> ExtractedPage:
     """extract_page over a saved .html or .html.gz file; errors name the file."""
     path = Path(path)
     try:
-        body = path.read_bytes()
-        if path.name.lower().endswith(".gz"):
-            body = gzip.decompress(body)
-        return extract_page(body, url)
+        return extract_page(read_page_file(path), url)
+    except ExtractionError:
+        raise
     except Exception as error:  # whatever fails, the user needs to know on which file
         raise ExtractionError(f"{path}: {error}") from error
 

@@ -101,12 +101,28 @@ def never_a_post(url: str, listing_url: str | None = None) -> bool:
     return bool(NON_POST_SEGMENT.match(last))
 
 
+# Special-purpose blocks that Python 3.11's ipaddress still calls global (is_global): the IETF
+# protocol block (RFC 6890: 192.0.0.0/24), the deprecated 6to4 relay anycast (RFC 7526), site-local
+# IPv6 (RFC 3879: fec0::/10), IPv4-compatible IPv6 (RFC 4291: ::/96) and the local-use NAT64
+# prefix (RFC 8215). Checked by tests/test_urls.py::test_only_globally_routable_addresses_are_public.
+NOT_GLOBAL = tuple(ipaddress.ip_network(n) for n in
+                   ("192.0.0.0/24", "192.88.99.0/24", "fec0::/10", "::/96", "64:ff9b:1::/48"))
+NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052: the last 32 bits are an IPv4 address
+
+
 def is_private_address(ip: str) -> bool:
-    address = ipaddress.ip_address(ip)
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    return (address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
-            or address.is_multicast or address.is_unspecified)
+    """Is this address anything but globally routable (loopback, private, shared, link-local,
+    reserved, multicast, documentation, site-local...)? IPv6 forms that carry an IPv4 address
+    (IPv4-mapped, 6to4, NAT64) are judged by the IPv4 address they carry."""
+    address = ipaddress.ip_address(ip.split("%", 1)[0])
+    if isinstance(address, ipaddress.IPv6Address):
+        inner = address.ipv4_mapped or address.sixtofour or (
+            ipaddress.IPv4Address(int(address) & 0xFFFFFFFF) if address in NAT64 else None)
+        if inner is not None:
+            return is_private_address(str(inner))
+    if any(address.version == network.version and address in network for network in NOT_GLOBAL):
+        return True
+    return not address.is_global or address.is_multicast or address.is_reserved or address.is_unspecified
 
 
 def absolute(base: str, href: str | None) -> str | None:

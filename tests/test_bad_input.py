@@ -3,7 +3,11 @@ and each must leave a `fetches` row with a status or an error saying what happen
 crawl goes on to store every good post. Then what must never be fetched: private targets (also
 through a redirect or a DNS answer) and non-http URLs; and a sources file with a typo."""
 
+import json
+import os
 import re
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
@@ -250,50 +254,14 @@ def test_a_refused_connection_is_recorded(hostile):
 
 
 # -- nothing let in ---------------------------------------------------------------------------
-
-def fake_resolver(answers: dict[str, list[str]]):
-    return lambda host: answers.get(host, [])
-
-
-@pytest.mark.parametrize("address", ["127.0.0.1", "10.1.2.3", "192.168.0.7", "172.16.5.4", "169.254.169.254",
-                                     "::1", "fe80::1", "fd00::5", "::ffff:10.0.0.1", "0.0.0.0"])
-def test_a_name_resolving_to_a_private_address_is_refused(address):
-    guard = RefusePrivateHosts(False, fake_resolver({"clinic.example": ["93.184.216.34", address]}))
-    with pytest.raises(RefusedTarget, match=r"refused clinic\.example .*--allow-private-hosts"):
-        guard.process_request(Request("https://clinic.example/blog/"))
-
-
-def test_public_names_pass_and_allow_private_lifts_the_refusal():
-    answers = fake_resolver({"clinic.example": ["93.184.216.34", "2606:2800:220:1::1"],
-                             "intranet.example": ["10.0.0.2"]})
-    assert RefusePrivateHosts(False, answers).process_request(Request("https://clinic.example/blog/")) is None
-    assert RefusePrivateHosts(True, answers).process_request(Request("http://intranet.example/")) is None
-
-
-def test_a_redirect_target_passes_the_same_check():
-    """Scrapy sends a redirect's target through every downloader middleware again; the guard refuses it there."""
-    from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
-    from scrapy.http import HtmlResponse
-    from scrapy.utils.test import get_crawler
-
-    crawler = get_crawler(settings_dict={"REDIRECT_MAX_TIMES": 5})
-    redirects = RedirectMiddleware.from_crawler(crawler)
-    request = Request("https://clinic.example/blog/post/")
-    response = HtmlResponse(request.url, status=302, headers={"Location": "http://metadata.internal/latest/"},
-                            request=request)
-    target = redirects.process_response(request, response)
-    guard = RefusePrivateHosts(False, fake_resolver({"clinic.example": ["93.184.216.34"],
-                                                     "metadata.internal": ["169.254.169.254"]}))
-    assert guard.process_request(request) is None
-    with pytest.raises(RefusedTarget, match="169.254.169.254"):
-        guard.process_request(target)
-
+# The address checks themselves: tests/test_downloadermiddleware_privatehosts.py; proxies:
+# tests/test_downloadermiddleware_httpproxy.py.
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://clinic.example/x", "data:text/html,<p>x</p>",
                                  "s3://bucket/key", "gopher://clinic.example/1"])
 def test_only_http_and_https_are_fetched(url):
     with pytest.raises(RefusedTarget, match="only http and https"):
-        RefusePrivateHosts(True, fake_resolver({})).process_request(Request(url))
+        RefusePrivateHosts(True).process_request(Request(url))
     # javascript: URLs cannot even become a request.
     with pytest.raises(ValueError, match="Missing scheme"):
         Request("javascript:alert(1)")
@@ -316,31 +284,42 @@ def private_site() -> HostileSite:
     })
 
 
+def fake_dns_clinicwatch(*args, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """The command line in its own process behind a fake name server (tests/fixtures/fake_dns.py)."""
+    return subprocess.run([sys.executable, "-m", "tests.fixtures.fake_dns", *map(str, args)], capture_output=True,
+                          text=True, timeout=300, env={**os.environ, **env})
+
+
 @pytest.fixture(scope="module")
 def private_crawl(tmp_path_factory):
     """One crawl without --allow-private-hosts of: a loopback site by address, the same by a name that
-    resolves to loopback (localhost), and clinic.example, served through an HTTP proxy on loopback (the
-    proxy is the operator's, and trusted), whose post redirects to a loopback address."""
+    resolves to loopback (localhost), and clinic.example, a public host stood in for by a loopback server
+    (tests/fixtures/fake_dns.py, StandIns), whose posts redirect to loopback by address and by name."""
     tmp = tmp_path_factory.mktemp("private")
     local, secret = private_site(), HostileSite("Secret", {"/secret/": serve(html("<h1>internal</h1>"))})
     with serve_hostile([local, secret]) as base_urls:
+        secret_port = base_urls["Secret"].rsplit(":", 1)[1]
         public = HostileSite("Public Clinic", {
             "/robots.txt": serve(html("User-agent: *\nAllow: /\n")),
-            "/blog/": serve(html('<a href="/blog/moved-post/">post</a>')),
+            "/blog/": serve(html('<a href="/blog/moved-post/">post</a> <a href="/blog/renamed-post/">post</a>')),
             "/blog/moved-post/": redirect(base_urls["Secret"] + "/secret/"),
+            "/blog/renamed-post/": redirect(f"http://localhost:{secret_port}/secret/"),
         })
-        with serve_hostile([public]) as proxy_urls, pytest.MonkeyPatch.context() as env:
-            env.setenv("http_proxy", proxy_urls["Public Clinic"])
-            env.delenv("no_proxy", raising=False)
-            env.delenv("NO_PROXY", raising=False)
+        with serve_hostile([public]) as public_urls:
+            host, public_port = public_urls["Public Clinic"].removeprefix("http://").rsplit(":", 1)
             port = base_urls[local.name].rsplit(":", 1)[1]
             sources = tmp / "sources.toml"
             sources.write_text(f'[[sites]]\nname = "By address"\nurl = "{base_urls[local.name]}/blog/"\n\n'
                                f'[[sites]]\nname = "By name"\nurl = "http://localhost:{port}/blog/"\n\n'
-                               '[[sites]]\nname = "Public Clinic"\nurl = "http://clinic.example/blog/"\n')
-            result = clinicwatch("crawl", "--sources", sources, "--db", tmp / "db.sqlite", *FAST)
+                               f'[[sites]]\nname = "Public Clinic"\nurl = "http://clinic.example:{public_port}/blog/"\n')
+            result = fake_dns_clinicwatch(
+                "crawl", "--sources", sources, "--db", tmp / "db.sqlite", *FAST,
+                "-s", "TWISTED_DNS_RESOLVER=tests.fixtures.fake_dns.StandIns",
+                env={"CLINICWATCH_TEST_PUBLIC": json.dumps({"clinic.example": host}), "http_proxy": "",
+                     "https_proxy": ""})
     db = open_db(tmp / "db.sqlite")
     yield SimpleNamespace(result=result, local=local, secret=secret, public=public, secret_url=base_urls["Secret"],
+                          secret_port=secret_port, public_port=public_port,
                           fetches={r["url"]: r for r in db.query("SELECT * FROM fetches")}, db=db)
 
 
@@ -355,11 +334,17 @@ def test_loopback_sites_are_refused_by_default(private_crawl):
 
 
 def test_a_redirect_from_a_public_host_to_loopback_is_refused(private_crawl):
-    assert private_crawl.fetches["http://clinic.example/blog/moved-post/"]["status"] == 302
-    refused = private_crawl.fetches[private_crawl.secret_url + "/secret/"]
-    assert refused["status"] is None and refused["error"].startswith("refused 127.")
+    """By address (the middleware) and by name."""
+    public = f"http://clinic.example:{private_crawl.public_port}"
+    assert private_crawl.fetches[f"{public}/blog/moved-post/"]["status"] == 302
+    assert private_crawl.fetches[f"{public}/blog/renamed-post/"]["status"] == 302
+    by_address = private_crawl.fetches[private_crawl.secret_url + "/secret/"]
+    assert by_address["status"] is None and by_address["error"].startswith("refused 127.")
+    # By name it leaves the site, so StayOnSite ends it first; the resolver refuses the "By name" site.
+    by_name = private_crawl.fetches.get(f"http://localhost:{private_crawl.secret_port}/secret/")
+    assert by_name is None or by_name["status"] is None
     assert private_crawl.secret.requests == []
-    assert "http://clinic.example/blog/moved-post/" in private_crawl.public.requests
+    assert "/blog/moved-post/" in private_crawl.public.requests
     assert not list(private_crawl.db.query("SELECT id FROM posts"))
 
 

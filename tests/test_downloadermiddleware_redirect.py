@@ -133,3 +133,29 @@ def test_a_slow_meta_refresh_is_a_page_not_a_redirect(crawler):
     response = refresh(mw, page("/a/"), BASE + "/a/", delay=30)  # past METAREFRESH_MAXDELAY: even to itself
     assert isinstance(response, HtmlResponse)
     assert fetches(crawler) == [(BASE + "/a/", None)]
+
+
+# A redirect that is not followed says so on its fetch row, whatever carries it (issue 12, item 13b).
+@pytest.mark.parametrize("location", ["mailto:office@harbor.example", "javascript:alert(1)", "data:text/html,x"])
+def test_a_redirect_to_a_url_scrapy_cannot_request_is_noted(crawler, location):
+    mw = RedirectMiddleware.from_crawler(crawler)
+    response = redirect(mw, page("/contact/"), location)
+    assert isinstance(response, HtmlResponse) and response.status == 302
+    assert fetches(crawler) == [(BASE + "/contact/", f"redirects to {location}: only http and https URLs are followed")]
+
+
+@pytest.mark.parametrize("target", ["file:///etc/passwd", "mailto:office@harbor.example", "javascript:alert(1)",
+                                    "ftp://harbor.example/x"])
+def test_a_meta_refresh_to_another_scheme_is_noted(crawler, target):
+    mw = MetaRefreshMiddleware.from_crawler(crawler)
+    response = refresh(mw, page("/moved/"), target)
+    assert isinstance(response, HtmlResponse)  # passed on, not followed
+    [(url, error)] = fetches(crawler)
+    assert url == BASE + "/moved/" and error.startswith("redirects to ") and "only http and https" in error
+    assert target.split(":", 1)[0] in error
+
+
+def test_a_slow_meta_refresh_to_another_scheme_is_a_page_without_a_note(crawler):
+    mw = MetaRefreshMiddleware.from_crawler(crawler)
+    refresh(mw, page("/moved/"), "file:///etc/passwd", delay=30)
+    assert fetches(crawler) == [(BASE + "/moved/", None)]

@@ -544,3 +544,55 @@ def test_iter_page_files_expands_folders_sorted(tmp_path):
     assert found == [tmp_path / "site/a.html.gz", tmp_path / "site/b/c.HTML", tmp_path / "site/z.html", single]
     with pytest.raises(ExtractionError, match="nowhere"):
         list(iter_page_files([tmp_path / "nowhere"]))
+
+
+# `clinicwatch extract` reads a page up to the crawler's size limit (issue 12, item 11): a small
+# .html.gz that inflates past DOWNLOAD_MAXSIZE is an error naming the file, and is never inflated whole.
+def gzip_bomb(path, inflated_bytes: int):
+    with gzip.open(path, "wb", compresslevel=9) as out:
+        chunk = b"<p>" + b"a" * (1024 * 1024 - 3)
+        for _ in range(inflated_bytes // len(chunk)):
+            out.write(chunk)
+    return path
+
+
+def test_extract_limits_an_inflating_page_to_the_crawlers_size_limit(tmp_path):
+    import tracemalloc
+
+    from pipeline.extract import MAX_PAGE_BYTES
+
+    bomb = gzip_bomb(tmp_path / "bomb.html.gz", 8 * MAX_PAGE_BYTES)
+    assert bomb.stat().st_size < MAX_PAGE_BYTES // 20
+    tracemalloc.start()
+    try:
+        with pytest.raises(ExtractionError, match=rf"^{bomb}: larger than {MAX_PAGE_BYTES} bytes inflated"):
+            extract_file(bomb)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 3 * MAX_PAGE_BYTES  # read up to the limit, not inflated whole (80 MB)
+
+
+def test_extract_limits_a_plain_page_too(tmp_path):
+    from pipeline.extract import MAX_PAGE_BYTES
+
+    page = tmp_path / "huge.html"
+    page.write_bytes(b"<p>" + b"a" * MAX_PAGE_BYTES)
+    with pytest.raises(ExtractionError, match=rf"^{page}: larger than {MAX_PAGE_BYTES} bytes \("):
+        extract_file(page)
+
+
+def test_the_extract_limit_is_the_crawlers_download_maxsize():
+    from crawler.process import project_settings
+    from pipeline.extract import MAX_PAGE_BYTES
+
+    assert project_settings({}).getint("DOWNLOAD_MAXSIZE") == MAX_PAGE_BYTES
+
+
+def test_clinicwatch_extract_names_the_file_past_the_limit(tmp_path):
+    from tests.conftest import clinicwatch
+
+    bomb = gzip_bomb(tmp_path / "bomb.html.gz", 12 * 1024 * 1024)
+    result = clinicwatch("extract", bomb, check=False)
+    assert result.returncode == 1 and f"error: {bomb}: larger than" in result.stderr
+    assert "Traceback" not in result.stderr

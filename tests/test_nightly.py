@@ -5,6 +5,8 @@ import signal
 import subprocess
 import sys
 
+import pytest
+
 from clinicwatch.demo import demo_sites, serve_sites, write_sources
 from clinicwatch.demo.model import Post
 from clinicwatch.digest import digest_markdown, markdown_text
@@ -80,3 +82,27 @@ def test_a_lock_left_by_a_killed_process_is_not_stale(tmp_path):
     holder.wait()
     with crawl_lock(db_path) as path:
         assert f"pid {os.getpid()}" in path.read_text()
+
+
+def test_the_lock_file_is_never_followed_through_a_symlink(tmp_path):
+    """A `<db>.lock` pointing at another file: the crawl refuses it (exit 3) and the file keeps its content."""
+    victim = tmp_path / "precious.txt"
+    victim.write_text("do not truncate me\n")
+    db_path = tmp_path / "cw.db"
+    lock_path(db_path).symlink_to(victim)
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[[sites]]\nname = "A"\nurl = "https://a.example/blog/"\n')
+    result = clinicwatch("crawl", "--sources", sources, "--db", db_path, check=False)
+    assert result.returncode == 3 and "Traceback" not in result.stderr
+    assert f"{lock_path(db_path)}: the crawl lock file is a symbolic link" in result.stderr
+    assert victim.read_text() == "do not truncate me\n"
+
+
+def test_the_lock_file_must_be_a_regular_file(tmp_path):
+    from db import DatabaseError
+
+    db_path = tmp_path / "cw.db"
+    os.mkfifo(lock_path(db_path))
+    with pytest.raises(DatabaseError, match="not a regular file"):
+        with crawl_lock(db_path):
+            pass

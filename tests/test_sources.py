@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from crawler.sources import (
@@ -66,3 +68,41 @@ def test_round_trips_through_toml_text():
 def test_bundled_sources_file_is_valid():
     sources = load_sources(None)
     assert sources and all(s.url.startswith("https://") for s in sources)
+
+
+# Hostile sources files (issue 12, item 8): exit 2 with the file, the line and what to change, never a
+# traceback; a URL with credentials is refused before its secret reaches `sites` or `fetches`.
+HOSTILE_SOURCES = {
+    "not a table": (b'sites = [1]\n', 1, "not a table"),
+    "a list for a table": (b'# my clinics\nsites = [["name", "url"]]\n', 2, "not a table"),
+    "nested 5000 deep": (b"x = " + b"[" * 5000 + b"]" * 5000 + b"\n", 1, "nested too deeply"),
+    "not UTF-8": (b'[[sites]]\nname = "Caf\xe9 Clinic"\nurl = "https://c.example/blog/"\n', 2, "not UTF-8"),
+    "broken IPv6 URL": (b'[[sites]]\nname = "A"\nurl = "http://[::1/"\n', 3, "is not a valid URL"),
+    "port out of range": (b'[[sites]]\nname = "A"\nurl = "http://c.example:99999/blog/"\n', 3, "is not a valid URL"),
+    "credentials": (b'[[sites]]\nname = "A"\nurl = "http://user:secret@c.example/blog/"\n', 3, "user name or password"),
+    "credentials in a sitemap": (b'[[sites]]\nname = "A"\nurl = "https://c.example/blog/"\n'
+                                 b'sitemaps = ["https://admin@c.example/sitemap.xml"]\n', 4, "user name or password"),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_SOURCES)
+def test_a_hostile_sources_file_is_a_clear_error(name, tmp_path):
+    body, line, words = HOSTILE_SOURCES[name]
+    path = tmp_path / "sources.toml"
+    path.write_bytes(body)
+    with pytest.raises(SourcesError, match=rf"^{re.escape(str(path))}:{line}: .*{words}") as error:
+        load_sources(path)
+    assert "secret" not in str(error.value)
+
+
+@pytest.mark.parametrize("name", ["nested 5000 deep", "credentials", "not UTF-8"])
+def test_a_hostile_sources_file_exits_2_without_a_traceback(name, tmp_path):
+    from tests.conftest import clinicwatch
+
+    body, line, words = HOSTILE_SOURCES[name]
+    path = tmp_path / "sources.toml"
+    path.write_bytes(body)
+    result = clinicwatch("crawl", "--sources", path, "--db", tmp_path / "db.sqlite", check=False)
+    assert result.returncode == 2 and f"{path}:{line}:" in result.stderr and words in result.stderr
+    assert "Traceback" not in result.stderr and "secret" not in result.stderr
+    assert not (tmp_path / "db.sqlite").exists()

@@ -86,3 +86,24 @@ def test_canonical_url_follows_same_site_declaration_only():
 ])
 def test_traps(url, trap):
     assert looks_like_trap(url) is trap
+
+
+# Every address that is not globally routable is refused (issue 12, item 3): the ranges the first
+# check missed (shared 100.64/10, 192.0.0/24, 6to4 carrying a private IPv4, site-local fec0::/10),
+# and the other ways of writing a private IPv4 inside IPv6.
+@pytest.mark.parametrize("ip, private", [
+    ("100.64.0.1", True), ("100.127.255.254", True),        # shared address space (RFC 6598, CGNAT)
+    ("192.0.0.8", True), ("192.0.0.170", True),             # IETF protocol assignments (RFC 6890)
+    ("192.88.99.1", True),                                  # 6to4 relay anycast (RFC 7526)
+    ("192.0.2.1", True), ("198.51.100.7", True), ("203.0.113.9", True),  # documentation
+    ("198.18.0.1", True), ("240.0.0.1", True), ("255.255.255.255", True), ("224.0.0.1", True),
+    ("2002:a00:1::", True), ("2002:7f00:1::1", True), ("2002:c0a8:101::", True),  # 6to4 of 10/8, 127/8, 192.168/16
+    ("2002:5db8:d822::1", False),                           # 6to4 of a public IPv4
+    ("fec0::1", True), ("feff::1", True),                   # site-local (RFC 3879)
+    ("::ffff:127.0.0.1", True), ("::ffff:100.64.0.1", True), ("::127.0.0.1", True),  # mapped, compatible
+    ("64:ff9b::a00:1", True), ("64:ff9b::5db8:d822", False), ("64:ff9b:1::1", True),  # NAT64
+    ("2001::1", True), ("2001:db8::1", True), ("ff0e::1", True), ("fe80::1%eth0", True),  # Teredo, doc, multicast
+    ("93.184.216.34", False), ("2606:2800:220:1::1", False), ("1.1.1.1", False),
+])
+def test_only_globally_routable_addresses_are_public(ip, private):
+    assert is_private_address(ip) is private

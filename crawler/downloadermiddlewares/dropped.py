@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from scrapy.exceptions import IgnoreRequest
 
-from pipeline.crawl_run import CrawlRun
+from pipeline.crawl_run import crawl_run_of
 
 
 class NotesDroppedResponses:
@@ -21,7 +21,7 @@ class NotesDroppedResponses:
         return middleware
 
     def note(self, request, error: str) -> None:
-        self.crawler.get_extension(CrawlRun).note_fetch_error(request.url, error)
+        crawl_run_of(self.crawler).note_fetch_error(request.url, error)
 
     def dropped(self, request, exception: IgnoreRequest) -> str:
         return str(exception)

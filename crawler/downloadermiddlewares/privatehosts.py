@@ -1,15 +1,19 @@
-"""Which targets may be fetched: only http(s), and no loopback, private or link-local
-address, also when a redirect or a DNS answer leads there (CLINICWATCH_ALLOW_PRIVATE_HOSTS lifts
-the address check)."""
+"""Which targets may be fetched: only http(s), and no address that is not globally routable
+unless CLINICWATCH_ALLOW_PRIVATE_HOSTS. This middleware refuses what it can tell from the URL
+alone (the scheme, an IP literal); a host name is checked where the connection's address is
+chosen, by the resolver crawler.resolver.RefusePrivateAddresses (TWISTED_DNS_RESOLVER), so a
+second DNS answer cannot differ from the one checked. Every request passes here, redirect
+targets included. Tests: tests/test_downloadermiddleware_privatehosts.py."""
 
 from __future__ import annotations
 
-import socket
+import ipaddress
 from typing import Callable
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 
+from crawler.resolver import RefusePrivateAddresses, refusal_message
 from pipeline.urls import is_private_address
 
 
@@ -17,47 +21,48 @@ class RefusedTarget(IgnoreRequest):
     """A URL clinicwatch will not fetch: a scheme other than http(s), a private address, or past a limit."""
 
 
-# -- targets ----------------------------------------------------------------------------------
+def installed_resolver_checks() -> bool:
+    """Does the reactor resolve names with RefusePrivateAddresses (TWISTED_DNS_RESOLVER)?"""
+    from twisted.internet import reactor
 
-def resolve_host(host: str) -> list[str]:
-    """Every address the host resolves to; [] when it does not resolve (the download then fails with a DNS error)."""
+    return isinstance(getattr(reactor, "resolver", None), RefusePrivateAddresses)
+
+
+def ip_literal(host: str):
     try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError):
-        return []
-    return [info[4][0].split("%")[0] for info in infos]
+        return ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return None
 
 
 class RefusePrivateHosts:
-    """Refuse non-http(s) URLs, and hosts that resolve to loopback, private or link-local
-    addresses unless CLINICWATCH_ALLOW_PRIVATE_HOSTS is set. Every request passes here,
-    redirect targets included, so a public page redirecting to an internal one is refused too;
-    one private address among a host's DNS answers is enough to refuse it."""
+    """Refuse non-http(s) URLs and URLs whose host is an address that is not globally routable,
+    unless allow_private. Host names go on to the resolver; if the resolver in use is not the
+    one that checks (TWISTED_DNS_RESOLVER replaced), every name is refused: fail closed."""
 
-    def __init__(self, allow_private: bool, resolve: Callable[[str], list[str]] = resolve_host):
+    def __init__(self, allow_private: bool, resolver_checks: Callable[[], bool] = installed_resolver_checks):
         self.allow_private = allow_private
-        self.resolve = resolve
-        self._private_ip: dict[str, str | None] = {}
+        self.resolver_checks = resolver_checks
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler.settings.getbool("CLINICWATCH_ALLOW_PRIVATE_HOSTS"))
 
-    def private_ip_of(self, host: str) -> str | None:
-        """The first private address the host resolves to, or None."""
-        if host not in self._private_ip:
-            self._private_ip[host] = next((ip for ip in self.resolve(host) if is_private_address(ip)), None)
-        return self._private_ip[host]
-
     def process_request(self, request):
         parts = urlsplit(request.url)
         if parts.scheme not in ("http", "https"):
             raise RefusedTarget(f"refused {request.url}: only http and https URLs are crawled")
-        if self.allow_private or not parts.hostname:
+        if self.allow_private:
             return None
-        address = self.private_ip_of(parts.hostname)
-        if address:
+        host = parts.hostname
+        if not host:
+            raise RefusedTarget(f"refused {request.url}: the URL has no host")
+        address = ip_literal(host)
+        if address is not None:
+            if is_private_address(str(address)):
+                raise RefusedTarget(refusal_message(host, str(address)))
+        elif not self.resolver_checks():
             raise RefusedTarget(
-                f"refused {parts.hostname} ({address}): loopback, private and link-local addresses are not "
-                "crawled unless --allow-private-hosts is given")
+                f"refused {host}: the DNS resolver in use does not refuse private addresses; set "
+                "TWISTED_DNS_RESOLVER to crawler.resolver.RefusePrivateAddresses, or pass --allow-private-hosts")
         return None

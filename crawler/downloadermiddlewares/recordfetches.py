@@ -4,9 +4,12 @@ and retry, with a failure described in words that say what to do."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
+from twisted.internet.error import DNSLookupError
 
+from crawler.resolver import refusal_of
 from pipeline.crawl_run import UsesCrawlRun
 
 from .privatehosts import RefusedTarget
@@ -60,7 +63,9 @@ class RecordFetches(UsesCrawlRun):
         # robots.txt refusals are not fetches: nothing was asked of the server.
         if isinstance(exception, IgnoreRequest) and not isinstance(exception, RefusedTarget):
             return None
-        error = str(exception) if isinstance(exception, RefusedTarget) else describe_failure(
+        # A name the resolver refused reaches here as a failed lookup; the fetch row says why.
+        refused = refusal_of(urlsplit(request.url).hostname) if isinstance(exception, (DNSLookupError, CannotResolveHostError)) else None
+        error = str(exception) if isinstance(exception, RefusedTarget) else refused or describe_failure(
             exception, size_limit_of(request, self.crawler.settings))
         self.run.record_fetch(request, None, error, None)
         return None

@@ -3,11 +3,13 @@ saying on the fetch row why a redirect was not followed (a loop, too many, a non
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
 from scrapy.downloadermiddlewares import redirect
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse
+from scrapy.utils.response import get_meta_refresh
 from w3lib.url import canonicalize_url
 
 from .dropped import NotesDroppedResponses
@@ -20,8 +22,22 @@ class FollowsRedirectsOnce(NotesDroppedResponses):
     def dropped(self, request, exception):
         return f"more than REDIRECT_MAX_TIMES ({self.max_redirect_times}) redirects in a row"
 
+    def redirect_target(self, response) -> str | None:
+        """Where the response redirects to, as written (a Location header; meta refresh: its subclass)."""
+        if 300 <= response.status < 400 and response.headers.get("Location"):
+            return response.headers["Location"].decode("latin-1")
+        return None
+
     def process_response(self, request, response):
-        result = super().process_response(request, response)
+        try:
+            result = super().process_response(request, response)
+        except ValueError:
+            # A target Scrapy cannot make a request of (mailto:, javascript: raise "Missing scheme").
+            target = self.redirect_target(response)
+            if target is None:
+                raise
+            self.note(request, f"redirects to {target}: only http and https URLs are followed")
+            return response
         if isinstance(result, Request):
             chain = [*request.meta.get("redirect_urls", []), request.url]
             keys = [canonicalize_url(url) for url in chain]
@@ -30,9 +46,9 @@ class FollowsRedirectsOnce(NotesDroppedResponses):
                 loop = " → ".join([*chain[keys.index(target):], result.url])
                 self.note(request, f"redirect loop: {loop}")
                 raise IgnoreRequest(f"redirect loop: {loop}")
-        elif result is response and 300 <= response.status < 400 and response.headers.get("Location"):
-            target = response.headers["Location"].decode("latin-1")
-            if urlsplit(target).scheme not in ("", "http", "https"):
+        elif result is response:
+            target = self.redirect_target(response)
+            if target is not None and urlsplit(urljoin(response.url, target.strip())).scheme not in ("http", "https"):
                 self.note(request, f"redirects to {target}: only http and https URLs are followed")
         return result
 
@@ -42,4 +58,10 @@ class RedirectMiddleware(FollowsRedirectsOnce, redirect.RedirectMiddleware):
 
 
 class MetaRefreshMiddleware(FollowsRedirectsOnce, redirect.MetaRefreshMiddleware):
-    pass
+    def redirect_target(self, response) -> str | None:
+        """A meta refresh Scrapy would follow (within METAREFRESH_MAXDELAY); file:, mailto:, javascript:
+        targets were dropped without a word before (issue 12, item 13b)."""
+        if not isinstance(response, HtmlResponse) or response.request is None or response.request.meta.get("dont_redirect"):
+            return None
+        interval, url = get_meta_refresh(response, ignore_tags=self._ignore_tags)
+        return url if url and interval < self._maxdelay else None

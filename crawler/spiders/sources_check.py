@@ -23,15 +23,19 @@ from pipeline.urls import never_a_post
 
 class SourcesCheckSpider(scrapy.Spider):
     name = "sources_check"
+    # It stores nothing: no item pipelines, no crawl run (the middlewares' notes go nowhere,
+    # pipeline.crawl_run.NotRecorded). DOWNLOADER_MIDDLEWARES is left alone: a spider's own dict
+    # replaces the project's, which once dropped the private-host, stay-on-site, size and robots.txt
+    # protections from this command (issue 12, item 1; tests/test_sources_check.py).
     custom_settings = {
         "ITEM_PIPELINES": {},
         "EXTENSIONS": {"pipeline.crawl_run.CrawlRun": None},
-        "DOWNLOADER_MIDDLEWARES": {"crawler.downloadermiddlewares.recordfetches.RecordFetches": None},
     }
 
     def __init__(self, sources=(), **kwargs):
         super().__init__(**kwargs)
         self.sources = list(sources)
+        self.by_name = {s.name: s for s in self.sources}  # StayOnSite keeps each site's requests on it
         self.report = {s.name: {"site": s.name, "url": s.url, "listing": None, "post_links": 0, "robots": None,
                                 "crawl_delay": None, "sitemap": None, "sitemap_entries": 0, "feed": None,
                                 "feed_items": 0, "error": None} for s in self.sources}
