@@ -217,6 +217,22 @@ def _co_occurrence(plasticity: _LexiconCounts, ketamine: _LexiconCounts) -> floa
     return together / total if total else 0.0
 
 
+def _lexicon_rule(title: str, text: str) -> tuple[float, _LexiconCounts, _LexiconCounts]:
+    paragraphs = _PARAGRAPH_BREAK.split(text)
+    plasticity = _LexiconCounts.of(PLASTICITY, title, paragraphs)
+    ketamine = _LexiconCounts.of(KETAMINE, title, paragraphs)
+    score = ketamine_subject(title, text, ketamine) * (
+        PLASTICITY_SHARE * plasticity_evidence(plasticity.title + plasticity.text)
+        + (1 - PLASTICITY_SHARE) * _co_occurrence(plasticity, ketamine)
+    )
+    return score, ketamine, plasticity
+
+
+def lexicon_rule_score(title: str | None, text: str) -> float:
+    """The lexicon rule alone (post-level counts, the rule before issue 13), for the benchmark."""
+    return _lexicon_rule(title or "", own_text(text))[0]
+
+
 def claim_score(title: str, text: str, claims: list[Claim]) -> float:
     """The sentence-level score: ketamine the subject, times the strength of its brain-change claims.
 
@@ -255,14 +271,8 @@ def assess_relevance(title: str | None, text: str) -> Relevance:
     """Score a post against the relevance definition of docs/decisions.md (see the module docstring)."""
     title = title or ""
     text = own_text(text)
-    paragraphs = _PARAGRAPH_BREAK.split(text)
-    plasticity = _LexiconCounts.of(PLASTICITY, title, paragraphs)
-    ketamine = _LexiconCounts.of(KETAMINE, title, paragraphs)
+    lexicon_score, ketamine, plasticity = _lexicon_rule(title, text)
     plasticity_counts = plasticity.title + plasticity.text
-    lexicon_score = ketamine_subject(title, text, ketamine) * (
-        PLASTICITY_SHARE * plasticity_evidence(plasticity_counts)
-        + (1 - PLASTICITY_SHARE) * _co_occurrence(plasticity, ketamine)
-    )
     claims = find_claims(f"{title}\n{text}" if title else text)
     score = claim_score(title, text, claims)
     if not claims:
