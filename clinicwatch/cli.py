@@ -386,6 +386,45 @@ def extract(paths, url, fmt):
         sys.exit(1)
 
 
+@cli.command("relevance-check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def relevance_check(paths):
+    """Is a saved page (.html, .html.gz) or a text file (.txt) relevant, and why?
+
+    Prints the score, the decision (relevant at 0.5 and above) and the sentences that say
+    ketamine changes the brain, with what ties each one to ketamine.
+
+    \b
+    Example:
+        clinicwatch relevance-check saved/post.html notes/draft.txt
+    """
+    from pipeline.extract import ExtractionError, extract_file
+    from pipeline.relevance import THRESHOLD, assess_relevance
+
+    failed = 0
+    for path in paths:
+        if path.lower().endswith((".html", ".htm", ".html.gz", ".htm.gz")):
+            try:
+                page = extract_file(path)
+            except ExtractionError as exc:
+                failed += 1
+                click.echo(f"error: {exc}", err=True)
+                continue
+            title, text = page.title or "", page.text
+        else:
+            title, text = "", Path(path).read_text(encoding="utf-8", errors="replace")
+        result = assess_relevance(title, text)
+        decision = "relevant" if result.is_relevant else "not relevant"
+        click.echo(f"{path}: {decision} (score {result.score:.2f}, threshold {THRESHOLD})")
+        click.echo(f"  concepts: {', '.join(result.concepts) or '-'}")
+        for claim in result.claims:
+            click.echo(f"  claim ({claim.via}): {' '.join(claim.sentence.split())}")
+        if not result.claims:
+            click.echo("  no sentence says ketamine changes the brain")
+    if failed:
+        sys.exit(1)
+
+
 @cli.command()
 @db_option
 @click.option("--site", "sites", multiple=True, help="Only this site's posts (by name); repeatable")

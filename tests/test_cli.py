@@ -101,3 +101,25 @@ def test_extract_prints_one_object_per_page(tmp_path):
     assert [r["path"].rsplit("/", 1)[-1] for r in records] == ["one.html", "two.html.gz"]
     assert all({"path", "url", "title", "author", "published_at", "text"} <= set(r) for r in records)
     assert "Paragraph 5 says" in records[1]["text"]
+
+
+def test_relevance_check_prints_score_decision_and_the_claims(tmp_path):
+    claim = "Ketamine helps the brain regrow synaptic connections that stress has worn away."
+    body = "".join(f"<p>{s}</p>" for s in (
+        "Our clinic offers ketamine infusions for treatment-resistant depression.",
+        "Many patients ask how ketamine works and what an infusion day looks like.", claim,
+        "Sessions last forty minutes and a nurse monitors every infusion from start to finish."))
+    page = f"<html><head><title>How ketamine works</title></head><body><article><h1>How ketamine works</h1>{body}</article></body></html>"
+    (tmp_path / "post.html.gz").write_bytes(gzip.compress(page.encode()))
+    (tmp_path / "insurance.txt").write_text("Ketamine infusions are rarely covered by insurance. Ask about payment plans.")
+    result = CliRunner().invoke(cli, ["relevance-check", str(tmp_path / "post.html.gz"), str(tmp_path / "insurance.txt")])
+    assert result.exit_code == 0, result.output
+    first, second = result.output.split("insurance.txt: ")
+    assert "post.html.gz: relevant (score" in first and f"claim (sentence): {claim}" in first
+    assert second.startswith("not relevant (score 0.") and "no sentence says ketamine changes the brain" in second
+
+
+def test_relevance_check_names_an_unreadable_page(tmp_path):
+    (tmp_path / "broken.html.gz").write_bytes(b"not gzip")
+    result = CliRunner().invoke(cli, ["relevance-check", str(tmp_path / "broken.html.gz")])
+    assert result.exit_code == 1 and "broken.html.gz" in result.output

@@ -129,3 +129,26 @@ def test_the_crawl_fills_mentions(crawled_demo):
     assert {row["post_id"] for row in rows} and len(rows) > 50
     for row in rows:
         assert split_sentences(texts[row["post_id"]])[row["sentence_index"]].text == row["sentence"]
+
+
+@pytest.mark.parametrize("sentence, concept", [
+    ("Call the 988 Suicide & Crisis Lifeline any time.", "condition:suicidal_thoughts"),
+    ("She works at the Mood and Anxiety Disorders Program, Department of Psychiatry.", "condition:anxiety"),
+    ("There is a clear need for rapid-acting antidepressants.", "claim:rapid_relief"),
+    ("If you are among the 20% of patients who do not experience relief, we will talk.", "claim:success_rates"),
+    ("Because the effects wear off, long-term benefits are uncertain.", "claim:lasting_effects"),
+    ("Grant R01-555-123-4567-89 funded the work.", "call_to_action:phone"),
+])
+def test_a_sentence_that_only_looks_like_a_mention_is_not_one(sentence, concept):
+    assert concept not in {f"{c}:{k}" for c, k, _ in sentence_mentions(sentence)}
+
+
+@pytest.mark.parametrize("sentence, concept", [
+    ("Ketamine is one of the safest anesthetics in use.", "claim:few_side_effects"),
+    ("Many patients feel near immediate relief from their symptoms.", "claim:rapid_relief"),
+    ("Esketamine was approved by the U.S. Food and Drug Administration in 2019.", "claim:fda_approval"),
+    ("For appointments call (480) 555–0199 today.", "call_to_action:phone"),
+    ("Ketamine can help with refractory depression.", "condition:treatment_resistant_depression"),
+])
+def test_plainer_wordings_are_found(sentence, concept):
+    assert concept in {f"{c}:{k}" for c, k, _ in sentence_mentions(sentence)}

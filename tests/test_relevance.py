@@ -272,3 +272,37 @@ def test_counts_of_the_paragraphs_add_up_to_those_of_the_text(name, post):
     pattern, text = LEXICONS[name], post[1] + "\n\nneuroplastic\n\n drugs ketamine\n \nketamine-\n\nrewiring"
     paragraphs = re.split(r"\n\s*\n", text)
     assert sum((concept_counts(pattern, p) for p in paragraphs), Counter()) == concept_counts(pattern, text)
+
+
+# Issue 13: a claim counts when the brain change is ketamine's, in whatever words.
+@pytest.mark.parametrize("text", [
+    "Our clinic offers ketamine infusions. Ketamine promotes the regeneration of damaged neurons and their connections.",
+    "Ketamine-assisted psychotherapy (KAP) at our practice.\n\nKAP sessions are guided. The treatment helps connect brain "
+    "cells that depression pulled apart, and ketamine sessions are followed by integration.",
+    "Ketamine therapy at our clinic.\n\nHow ketamine works:\n- It blocks NMDA receptors\n- Encourages neuroplasticity and new connections\n"
+    "Ketamine infusions last forty minutes.",
+    "Psilocybin vs ketamine: both psilocybin and ketamine increase neuroplasticity. Ketamine acts within hours; "
+    "psilocybin needs a guided session. Psilocybin is not legal in most states; psilocybin trials continue.",
+    "KetamineMaleNeurons. Ketamine sparks new pathways in the brain: ketamine grows synaptic connections.",
+])
+def test_brain_change_attributed_to_ketamine_is_relevant(text):
+    result = assess_relevance("", text)
+    assert result.is_relevant, result
+    assert result.claims
+
+
+@pytest.mark.parametrize("text", [
+    # The brain change is the other treatment's.
+    "Ketamine vs SSRIs. SSRIs raise BDNF and repair nerve circuits over weeks. Ketamine blocks NMDA receptors. "
+    "Ketamine infusions are given in our office.",
+    # Background: the receptor's general role.
+    "Ketamine blocks the NMDA receptor. The NMDA receptor plays a key role in synaptic plasticity. Ketamine is an anesthetic.",
+    # Harm in an anaesthesia review.
+    "Ketamine anesthesia in neonatal monkeys causes neurotoxicity and disturbed neural network formation. "
+    "Ketamine exposure in the developing brain was studied.",
+    # A psychosis model.
+    "Ketamine is a model of psychosis in healthy volunteers. Ketamine induced hyperconnectivity of brain networks "
+    "resembling schizophrenia. Ketamine was given by infusion.",
+])
+def test_brain_change_not_ketamine_s_treatment_effect_is_not_relevant(text):
+    assert not assess_relevance("", text).is_relevant

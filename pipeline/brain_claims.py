@@ -1,0 +1,153 @@
+"""Sentences that say ketamine changes the brain: the claim finder of the relevance rule.
+
+A post-level count of plasticity words cannot tell "ketamine grows new synapses" from "the
+NMDA receptor plays a role in synaptic plasticity", "SSRIs raise BDNF", an abbreviation list or
+an anaesthesia review about neurotoxicity. This module reads sentence by sentence:
+
+1. *Change*: the sentence says the brain changes, in the relevance lexicon's words or in the
+   plainer ones clinics write ("regeneration of damaged neurons and their connections",
+   "helps connect brain cells", "new pathways", "reverses the shrinking", neuroregeneration).
+2. *Attribution*: in the clause that holds the change, the nearest treatment named before it
+   (else after it) is ketamine, esketamine, KAP, or a reference to the treatment the post is
+   about ("the treatment", "this medicine", "it", a bullet under a ketamine heading); a
+   clause whose nearest treatment is psilocybin, an SSRI, TMS or ECT is that treatment's.
+   A sentence with no treatment at all counts when the sentence before it, or the heading
+   above a bullet list, names ketamine.
+3. *Not a claim*: background and harm ("plays a role in", "is involved in", neurotoxicity,
+   apoptosis, a model of psychosis or schizophrenia, an abbreviations list).
+
+Each claim keeps its sentence, so `relevance_concepts` and `clinicwatch relevance-check` can
+say why a post was taken.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_I = re.IGNORECASE
+
+# Run-together page text ("KetamineMaleNeurons") hides the word: no word boundary after it.
+KETAMINE_WORD = re.compile(r"(?:es|ar)?ketamin[ea]|spravato|\bkap\b|ketamine-assisted", _I)
+TREATMENT_REFERENCE = re.compile(
+    r"\b(?:the|this|these|that|our|each|your|such) (?:treatments?|medicines?|medications?|therap(?:y|ies)|"
+    r"infusions?|drugs?|sessions?|compounds?|molecules?|nasal sprays?)\b|\binfusions?\b|\bit\b|\bits\b", _I)
+COMPETITOR_WORD = re.compile(
+    r"\bpsilocybin\b|\bpsilocin\b|\bmagic mushrooms?\b|\bmdma\b|\blsd\b|\bayahuasca\b|\bdmt\b|\b(?:r|deep |d)?tms\b"
+    r"|\btranscranial magnetic\b|\bect\b|\belectroconvulsive\b|\bssris?\b|\bsnris?\b|\bselective serotonin\b"
+    r"|\b(?:sertraline|fluoxetine|escitalopram|citalopram|paroxetine|zoloft|prozac|lexapro|celexa|paxil)\b"
+    r"|\b(?:traditional|conventional|standard|typical|classic|oral) antidepressants?\b|\bexercise\b|\bmeditation\b"
+    r"|\bpsychedelics?\b|\bcbt\b|\bdexmedetomidine\b|\bzuranolone\b|\bbrexanolone\b", _I)
+
+_BRAIN = r"(?:brain|neural|neuronal|nerve|synaptic|cortical)"
+CHANGE = re.compile(
+    r"neuro-?plastic\w*(?! (?:drugs?|therap(?:y|ies)|treatments?|medications?|agents?|compounds?)\b)"
+    r"|\bneuroplasticid\w*|\bneuroplasticit\w*|\bplasticity\b|\bmetaplastic\w*|\bsynaptogen\w*|\bneurogenesis\b"
+    r"|\bneuro-?regenerat\w*|\bneurotroph\w*|\bbdnf\b|\bbrain[- ]derived neurotrophic\b|\bdendrit\w*|\bspines?\b"
+    r"|\bre-?wir\w*|\brewires?\b|\bsynapses\b|\bsynaptic (?:connections?|growth|density|strength|potentiation|function)\b"
+    r"|\bsynapse (?:formation|growth|density)\b"
+    rf"|\b{_BRAIN} (?:connections?|connectivity|pathways?(?! to )|networks?|growth|structure)\b"
+    r"|\bneuro-?pathways?\b|\bconnectivity\b|\b(?:new|novel|healthier|healthy|fresh) (?:neural |brain )?"
+    r"(?:connections?|synapses|neurons|brain cells)\b|\b(?:new|novel|healthier|healthy|fresh) (?:neural|brain) pathways?\b"
+    r"|\bconnect\w* (?:between |among )?(?:brain cells|neurons|nerve cells)\b"
+    r"|\b(?:connections?|communication|pathways?) (?:in|of|between|among|across|within) (?:the )?"
+    r"(?:brain|neurons|nerve cells|brain cells|brain regions|(?:different |various )?(?:regions|areas|sections) of the brain)\b"
+    r"|\bregenerat\w* (?:of )?(?:damaged )?(?:neurons|brain cells|nerve cells|synapses|connections)\b"
+    r"|\b(?:regrow|rebuil|restor|repair|reconnect|strengthen|reinvigorat)\w* (?:[\w-]+ ){0,3}"
+    r"(?:connections?|synapses|neurons|brain cells|nerve cells|(?:neural|brain|mood) (?:pathways?|circuits?))\b"
+    r"|\b(?:revers|counteract|undo)\w* (?:[\w-]+ ){0,5}(?:atroph\w*|shrink\w*|shriv\w*|shrunk\w*|damage to the brain)"
+    r"|\bbrain (?:atrophy|volume)\b|\bgrey matter\b|\bgray matter\b|\bwhite[- ]matter\b"
+    r"|\bconexiones? (?:neuronales|entre (?:las )?neuronas)|\bnuove connessioni\b|\bspine dendritiche\b|\bsinap\w*", _I)
+
+NOT_A_CLAIM = re.compile(
+    r"\bplays? (?:an? )?(?:\w+ ){0,2}(?:roles?|part)\b|\bfewer\b|\bwith depression (?:have|show)\b|\bis involved in\b|\bare involved in\b|\bneurotoxic\w*|\bneuro-?apoptosis\b"
+    r"|\bapoptosis\b|\bcell death\b|\bneurodegenerat\w*|\bpsychos[ie]s\b|\bpsychotic\b|\bschizophreni\w*"
+    r"|\bmodel of\b|\bdeveloping brain\b|\bneonat\w*|\bfetal\b|\bfetus\w*|\bperinatal\b|\babbreviations?\b"
+    r"|\bdisturb\w*|\bimpair\w*|\bdeficits?\b|\bbladder\b|\bkeywords?:|\bhypothes[ie]s\b|\btheories\b|\boverview\b|\bscience of\b", _I)
+
+# A psychosis model or an anaesthesia harm study: the brain changes it reports are not a treatment's.
+HARM_CONTEXT = re.compile(r"\bhealthy (?:volunteers|subjects|controls|participants)\b|\bschizophreni\w*|\bneurotoxic\w*"
+                          r"|\bneuro-?apoptosis\b|\bpsychotomimetic\b|\banesthesia\b|\banaesthesia\b", _I)
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(\[A-Z0-9])|\n+")
+_CLAUSE_END = re.compile(r";|\bwhile\b|\bwhereas\b|\bbut\b|\bunlike\b|\bcompared (?:to|with)\b|\bvs\.?|\bversus\b", _I)
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_BULLET = re.compile(r"^\s*(?:[-•*·‣▪◦]|\d+[.)])\s+")
+
+
+@dataclass(frozen=True)
+class Claim:
+    sentence: str
+    change: str  # the words that say the brain changes
+    # What ties it to ketamine: "sentence" (named in its clause), "reference" ("the treatment", "it"),
+    # "context" (the sentence before, or the heading of its bullet list, names ketamine), "post"
+    # (no treatment named near it, in a post that so far names ketamine more than any other).
+    via: str
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences by a cheap split (punctuation, line breaks): the claim finder runs on every crawled post."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+
+
+def _attribution(clause: str, start: int) -> str | None:
+    """Which treatment a change at `start` of the clause belongs to: 'ketamine', 'reference', 'other' or None."""
+    best: tuple[int, str] | None = None
+    for pattern, name in ((KETAMINE_WORD, "ketamine"), (COMPETITOR_WORD, "other"), (TREATMENT_REFERENCE, "reference")):
+        for match in pattern.finditer(clause):
+            # Treatments named before the change word are the subject; after it, a weaker guess.
+            distance = start - match.end() if match.end() <= start else 1000 + match.start() - start
+            if best is None or distance < best[0] or (distance == best[0] and name == "ketamine"):
+                best = (distance, name)
+    if best and best[1] == "reference" and KETAMINE_WORD.search(clause):
+        # "the ketamine infusion repairs synapses": the treatment named is ketamine.
+        return "ketamine"
+    return best[1] if best else None
+
+
+def find_claims(text: str) -> list[Claim]:
+    """Every sentence of the text that says ketamine (or the treatment of a ketamine post) changes the brain."""
+    if not KETAMINE_WORD.search(text):
+        return []
+    claims = []
+    lines = []
+    for paragraph in _PARAGRAPH_BREAK.split(text):
+        lines += sentences(paragraph)
+        lines.append("")
+    heading_names_ketamine = False
+    previous_names_ketamine = False
+    ketamine_so_far = others_so_far = 0
+    for line in lines:
+        if not line:
+            # A paragraph break ends the context of a sentence with no treatment in it: a footer's
+            # "our clinic helps the brain regrow connections" is not about the ketamine above it.
+            previous_names_ketamine = False
+            continue
+        names_ketamine = bool(KETAMINE_WORD.search(line))
+        ketamine_so_far += len(KETAMINE_WORD.findall(line))
+        others_so_far += len(COMPETITOR_WORD.findall(line))
+        bullet = bool(_BULLET.match(line))
+        change = CHANGE.search(line) if not NOT_A_CLAIM.search(line) else None
+        if change:
+            via = None
+            for clause in _CLAUSE_END.split(line):
+                found = CHANGE.search(clause)
+                if found:
+                    owner = _attribution(clause, found.start())
+                    if owner == "ketamine":
+                        via = "sentence"
+                        break
+                    if owner == "reference":
+                        via = via or "reference"
+                    if owner is None and (previous_names_ketamine or (bullet and (heading_names_ketamine or ketamine_so_far > others_so_far))):
+                        via = via or "context"
+                    elif owner is None and ketamine_so_far > others_so_far:
+                        via = via or "post"
+            if via:
+                claims.append(Claim(line, change.group(0), via))
+        if not bullet:
+            # A line ending in ":" or a short line without a full stop heads the bullets under it.
+            if line.endswith(":") or (len(line) < 90 and not line.endswith(".")):
+                heading_names_ketamine = names_ketamine
+        previous_names_ketamine = names_ketamine or (previous_names_ketamine and not COMPETITOR_WORD.search(line))
+    return claims
