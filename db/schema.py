@@ -345,5 +345,42 @@ ALTER TABLE summaries ADD COLUMN fallback_reason TEXT;
 """
 
 
+# Every change a crawl sees is a row of history: a text that goes A -> B -> A has three versions.
+# UNIQUE (post_id, content_hash) made the return to A an ignored INSERT (issue 12, item 12), so
+# post_changes, changed_since and the post page showed only A -> B. SQLite cannot drop a
+# constraint: the table is rebuilt (ids kept), and post_changes, which reads it, with it.
+V7_VERSION_HISTORY = """
+DROP VIEW post_changes;
+CREATE TABLE post_versions_v7 (
+    id INTEGER PRIMARY KEY,
+    post_id INTEGER NOT NULL REFERENCES posts(id),
+    content_hash TEXT NOT NULL,
+    title TEXT,
+    text TEXT NOT NULL,
+    seen_at TEXT NOT NULL
+);
+INSERT INTO post_versions_v7 (id, post_id, content_hash, title, text, seen_at)
+    SELECT id, post_id, content_hash, title, text, seen_at FROM post_versions;
+DROP TABLE post_versions;
+ALTER TABLE post_versions_v7 RENAME TO post_versions;
+CREATE INDEX post_versions_post ON post_versions(post_id, seen_at, id);
+CREATE VIEW post_changes AS
+SELECT
+    v.post_id, s.name AS site, v.title, v.previous_title, v.previous_id AS previous_version_id,
+    v.id AS version_id, v.previous_seen_at, v.seen_at AS changed_at
+FROM (
+    SELECT pv.id, pv.post_id, pv.title, pv.seen_at,
+        LAG(pv.id) OVER w AS previous_id,
+        LAG(pv.title) OVER w AS previous_title,
+        LAG(pv.seen_at) OVER w AS previous_seen_at
+    FROM post_versions pv
+    WINDOW w AS (PARTITION BY pv.post_id ORDER BY pv.seen_at, pv.id)
+) v
+JOIN posts p ON p.id = v.post_id
+JOIN sites s ON s.id = p.site_id
+WHERE v.previous_id IS NOT NULL;
+"""
+
+
 MIGRATIONS: list[str] = [V1_INITIAL, V2_MENTIONS, V3_DUPLICATE_CLUSTERS, V4_SITE_BOILERPLATE, V5_FETCHED_URL_INDEX,
-                         V6_SUMMARY_FALLBACK]
+                         V6_SUMMARY_FALLBACK, V7_VERSION_HISTORY]
