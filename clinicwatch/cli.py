@@ -16,7 +16,7 @@ from crawler.sources import SourcesError, default_sources_path, load_sources
 from db import DatabaseError, default_db_path, open_db
 from db.lock import LockHeld, crawl_lock
 from db.queries import export_posts_query, last_runs, site_stats
-from db.schema import DEFAULT_DB
+from db.schema import DEFAULT_DB, schema_version
 from db.store import check_writable
 
 from . import terminal
@@ -80,11 +80,14 @@ def resolve_db(db_path: str | None) -> str:
     return db_path or default_db_path()
 
 
-def open_existing(db_path: str | None):
+def open_existing(db_path: str | None, *, read_only: bool = False):
+    """The database of a command that does not crawl: never created here, another application's
+    file refused untouched; `read_only` (stats, serve): opened with mode=ro and never migrated.
+    A DatabaseError goes to main(): exit 3."""
     path = resolve_db(db_path)
     if not Path(path).exists():
         raise click.ClickException(f"{path}: no such database; run `clinicwatch crawl --db {path}` first")
-    return open_db(path)  # a DatabaseError goes to main(): exit 3
+    return open_db(path, create=False, read_only=read_only)
 
 
 def parse_settings(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -260,7 +263,7 @@ def serve(db_path, host, port):
         clinicwatch serve --db data/clinicwatch.db --port 8001
     """
     path = resolve_db(db_path)
-    open_existing(path).close()
+    open_existing(path, read_only=True).close()
     serve_database(path, host, port)
 
 
@@ -343,12 +346,29 @@ def stats(db_path, as_json):
     Example:
         clinicwatch stats --db data/clinicwatch.db
     """
-    db = open_existing(db_path)
+    db = open_existing(db_path, read_only=True)
     per_site, runs = site_stats(db), last_runs(db)
     if as_json:
         click.echo(json.dumps({"sites": per_site, "runs": runs}, indent=2))
     else:
         click.echo(terminal.stats_text(per_site, runs))
+
+
+@cli.command()
+@db_option
+def migrate(db_path):
+    """Bring a clinicwatch database to this version's schema (crawl, run and nightly do it too).
+
+    \b
+    Example:
+        clinicwatch migrate --db data/clinicwatch.db
+    """
+    path = resolve_db(db_path)
+    if not Path(path).exists():
+        raise click.ClickException(f"{path}: no such database; run `clinicwatch crawl --db {path}` first")
+    before = schema_version(open_db(path, create=False, migrate_schema=False))
+    after = schema_version(open_db(path, create=False))
+    click.echo(f"{path}: schema version {after}" + (f" (was {before})" if after != before else " (up to date)"))
 
 
 @cli.command()
