@@ -291,9 +291,13 @@ def export(db_path, fmt, output, relevant_only, sites, since, until, search, bom
     """
     from pipeline.mentions import fill_pending_mentions
 
+    try:
+        query = export_posts_query(relevant_only, sites, since, until, search)
+    except ValueError as exc:  # a search of quotes or spaces only
+        raise click.BadParameter(str(exc), param_hint="--search") from exc
     db = open_existing(db_path)
     fill_pending_mentions(db)
-    cursor = db.execute(*export_posts_query(relevant_only, sites, since, until, search))
+    cursor = db.execute(*query)
     columns = [description[0] for description in cursor.description]
     # atomic: an interrupted export leaves no half-written file
     with click.open_file(output or "-", "w", encoding="utf-8", atomic=bool(output)) as stream:
