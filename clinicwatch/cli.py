@@ -16,7 +16,7 @@ from crawler.sources import SourcesError, default_sources_path, load_sources
 from db import DatabaseError, default_db_path, open_db
 from db.lock import LockHeld, crawl_lock
 from db.queries import export_posts_query, last_runs, site_stats
-from db.schema import DEFAULT_DB
+from db.schema import DEFAULT_DB, schema_version
 from db.store import check_writable
 
 from . import terminal
@@ -85,11 +85,14 @@ def resolve_db(db_path: str | None) -> str:
     return db_path or default_db_path()
 
 
-def open_existing(db_path: str | None):
+def open_existing(db_path: str | None, *, read_only: bool = False):
+    """The database of a command that does not crawl: never created here, another application's
+    file refused untouched; `read_only` (stats, serve): opened with mode=ro and never migrated.
+    A DatabaseError goes to main(): exit 3."""
     path = resolve_db(db_path)
     if not Path(path).exists():
         raise click.ClickException(f"{path}: no such database; run `clinicwatch crawl --db {path}` first")
-    return open_db(path)  # a DatabaseError goes to main(): exit 3
+    return open_db(path, create=False, read_only=read_only)
 
 
 def parse_settings(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -266,7 +269,7 @@ def serve(db_path, host, port):
         clinicwatch serve --db data/clinicwatch.db --port 8001
     """
     path = resolve_db(db_path)
-    open_existing(path).close()
+    open_existing(path, read_only=True).close()
     serve_database(path, host, port)
 
 
@@ -294,9 +297,13 @@ def export(db_path, fmt, output, relevant_only, sites, since, until, search, bom
     """
     from pipeline.mentions import fill_pending_mentions
 
+    try:
+        query = export_posts_query(relevant_only, sites, since, until, search)
+    except ValueError as exc:  # a search of quotes or spaces only
+        raise click.BadParameter(str(exc), param_hint="--search") from exc
     db = open_existing(db_path)
     fill_pending_mentions(db)
-    cursor = db.execute(*export_posts_query(relevant_only, sites, since, until, search))
+    cursor = db.execute(*query)
     columns = [description[0] for description in cursor.description]
     # atomic: an interrupted export leaves no half-written file
     with click.open_file(output or "-", "w", encoding="utf-8", atomic=bool(output)) as stream:
@@ -349,12 +356,29 @@ def stats(db_path, as_json):
     Example:
         clinicwatch stats --db data/clinicwatch.db
     """
-    db = open_existing(db_path)
+    db = open_existing(db_path, read_only=True)
     per_site, runs = site_stats(db), last_runs(db)
     if as_json:
         click.echo(json.dumps({"sites": per_site, "runs": runs}, indent=2))
     else:
         click.echo(terminal.stats_text(per_site, runs))
+
+
+@cli.command()
+@db_option
+def migrate(db_path):
+    """Bring a clinicwatch database to this version's schema (crawl, run and nightly do it too).
+
+    \b
+    Example:
+        clinicwatch migrate --db data/clinicwatch.db
+    """
+    path = resolve_db(db_path)
+    if not Path(path).exists():
+        raise click.ClickException(f"{path}: no such database; run `clinicwatch crawl --db {path}` first")
+    before = schema_version(open_db(path, create=False, migrate_schema=False))
+    after = schema_version(open_db(path, create=False))
+    click.echo(f"{path}: schema version {after}" + (f" (was {before})" if after != before else " (up to date)"))
 
 
 @cli.command()

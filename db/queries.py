@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, Iterator
 
 import sqlite_utils
@@ -241,11 +242,21 @@ def stored_page(db: sqlite_utils.Database, post_id: int) -> dict | None:
     return rows[0] if rows else None
 
 
+def fts_query(terms: str | None) -> str:
+    """Search words as an FTS5 query that is never a syntax error: every word required (each a
+    quoted string, so AND, NEAR, *, ^ or - are words, not operators), "quoted phrases" kept, an
+    unclosed quote closed. "" when there is nothing to search for (empty, spaces, quotes only):
+    MATCH '' is an FTS5 syntax error, so callers decide what an empty search means."""
+    terms = terms or ""
+    if terms.count('"') % 2:
+        terms += '"'
+    parts = [(phrase or word).strip() for phrase, word in re.findall(r'"([^"]*)"|([^\s"]+)', terms)]
+    return " ".join(f'"{part}"' for part in parts if part)
+
+
 def export_posts_query(relevant_only: bool = False, sites: Iterable[str] = (), since=None, until=None,
                        search: str | None = None) -> tuple[str, list]:
     """The posts_export view (its columns in their documented order), filtered; oldest post id first."""
-    from datasette.utils import escape_fts
-
     where, params = [], []
     if relevant_only:
         where.append("is_relevant = 1")
@@ -258,8 +269,10 @@ def export_posts_query(relevant_only: bool = False, sites: Iterable[str] = (), s
     if until:
         where.append("substr(published_at, 1, 10) <= ?")
         params.append(until.date().isoformat())
-    if search:
-        # Datasette's escaping: every word required, "quoted phrases" kept, FTS syntax never an error.
+    if search is not None:
+        match = fts_query(search)
+        if not match:
+            raise ValueError(f"the search {search!r} has no words to search for")
         where.append("id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)")
-        params.append(escape_fts(search))
+        params.append(match)
     return f"SELECT * FROM posts_export {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY id", params

@@ -21,17 +21,38 @@ def default_db_path() -> str:
     return os.environ.get("CLINICWATCH_DB") or DEFAULT_DB
 
 
-def open_db(path: str | os.PathLike | None = None, *, migrate_schema: bool = True) -> sqlite_utils.Database:
-    """Open (creating if need be) a clinicwatch database, in WAL mode, migrated to the current schema."""
+def open_db(path: str | os.PathLike | None = None, *, migrate_schema: bool = True, create: bool = True,
+            read_only: bool = False) -> sqlite_utils.Database:
+    """Open a clinicwatch database, in WAL mode, migrated to the current schema.
+
+    A file that is another application's (tables of its own, no schema version of ours) is
+    refused before anything is written to it. `create`: a new or empty file becomes a
+    clinicwatch database (only crawl, run and nightly ask for that). `read_only`: opened
+    with SQLite's mode=ro, never migrated; a file of an older schema is refused with the
+    command that migrates it."""
     path = Path(path or default_db_path())
-    if str(path) != ":memory:":
+    memory = str(path) == ":memory:"
+    if read_only and not path.is_file():
+        raise DatabaseError(f"{path}: no such database file")
+    if not memory and not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        if read_only:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30,
+                                   isolation_level=None)
+        else:
+            conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
         db = sqlite_utils.Database(conn)
         db.execute("PRAGMA busy_timeout = 30000")
+        check_ours(db, path, create=create and not read_only)
         db.execute("PRAGMA foreign_keys = ON")
-        if str(path) != ":memory:":
+        if read_only:
+            if schema_version(db) < len(MIGRATIONS):
+                raise DatabaseError(
+                    f"{path}: schema version {schema_version(db)} is older than this clinicwatch's "
+                    f"({len(MIGRATIONS)}); run `clinicwatch migrate --db {path}` to upgrade it (a crawl does too)")
+            return db
+        if not memory:
             db.enable_wal()
             # WAL with synchronous=NORMAL is durable at every checkpoint and never corrupt.
             db.execute("PRAGMA synchronous = NORMAL")
@@ -41,6 +62,32 @@ def open_db(path: str | os.PathLike | None = None, *, migrate_schema: bool = Tru
         raise DatabaseError(f"{path}: cannot open as a clinicwatch database ({exc}). "
                             "Check the path, its permissions and free disk space.") from exc
     return db
+
+
+# Tables every clinicwatch schema version has had since version 1.
+OUR_TABLES = {"sites", "crawl_runs", "fetches", "posts", "post_versions"}
+
+
+def check_ours(db: sqlite_utils.Database, path, *, create: bool) -> None:
+    """Refuse, before any write, a file that is not a clinicwatch database: tables of its own
+    with no schema version of ours, or a schema version without our tables. An empty file (no
+    tables, version 0) is refused unless `create`."""
+    version = schema_version(db)
+    tables = {row[0] for row in db.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'")}
+    if version == 0 and not tables:
+        if not create:
+            raise DatabaseError(f"{path}: not a clinicwatch database (it is empty); "
+                                f"`clinicwatch crawl --db {path}` creates one")
+        return
+    if version == 0 or not OUR_TABLES <= tables:
+        shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+        raise DatabaseError(f"{path}: not a clinicwatch database (schema version {version}, tables: "
+                            f"{shown or 'none'}); refusing to change it. Give --db a clinicwatch database "
+                            "or a new file.")
+    if version > len(MIGRATIONS):
+        raise DatabaseError(f"{path}: schema version {version} is newer than this clinicwatch understands "
+                            f"({len(MIGRATIONS)}); upgrade clinicwatch.")
 
 
 class DatabaseError(Exception):
@@ -345,5 +392,42 @@ ALTER TABLE summaries ADD COLUMN fallback_reason TEXT;
 """
 
 
+# Every change a crawl sees is a row of history: a text that goes A -> B -> A has three versions.
+# UNIQUE (post_id, content_hash) made the return to A an ignored INSERT (issue 12, item 12), so
+# post_changes, changed_since and the post page showed only A -> B. SQLite cannot drop a
+# constraint: the table is rebuilt (ids kept), and post_changes, which reads it, with it.
+V7_VERSION_HISTORY = """
+DROP VIEW post_changes;
+CREATE TABLE post_versions_v7 (
+    id INTEGER PRIMARY KEY,
+    post_id INTEGER NOT NULL REFERENCES posts(id),
+    content_hash TEXT NOT NULL,
+    title TEXT,
+    text TEXT NOT NULL,
+    seen_at TEXT NOT NULL
+);
+INSERT INTO post_versions_v7 (id, post_id, content_hash, title, text, seen_at)
+    SELECT id, post_id, content_hash, title, text, seen_at FROM post_versions;
+DROP TABLE post_versions;
+ALTER TABLE post_versions_v7 RENAME TO post_versions;
+CREATE INDEX post_versions_post ON post_versions(post_id, seen_at, id);
+CREATE VIEW post_changes AS
+SELECT
+    v.post_id, s.name AS site, v.title, v.previous_title, v.previous_id AS previous_version_id,
+    v.id AS version_id, v.previous_seen_at, v.seen_at AS changed_at
+FROM (
+    SELECT pv.id, pv.post_id, pv.title, pv.seen_at,
+        LAG(pv.id) OVER w AS previous_id,
+        LAG(pv.title) OVER w AS previous_title,
+        LAG(pv.seen_at) OVER w AS previous_seen_at
+    FROM post_versions pv
+    WINDOW w AS (PARTITION BY pv.post_id ORDER BY pv.seen_at, pv.id)
+) v
+JOIN posts p ON p.id = v.post_id
+JOIN sites s ON s.id = p.site_id
+WHERE v.previous_id IS NOT NULL;
+"""
+
+
 MIGRATIONS: list[str] = [V1_INITIAL, V2_MENTIONS, V3_DUPLICATE_CLUSTERS, V4_SITE_BOILERPLATE, V5_FETCHED_URL_INDEX,
-                         V6_SUMMARY_FALLBACK]
+                         V6_SUMMARY_FALLBACK, V7_VERSION_HISTORY]

@@ -209,10 +209,11 @@ def save_post(db: sqlite_utils.Database, post: PostRecord, run_id: int | None = 
                 columns["last_changed_at"] = now
             assignments = ", ".join(f"{name} = ?" for name in columns)
             db.execute(f"UPDATE posts SET {assignments} WHERE id = ?", [*columns.values(), post_id])
-        db.execute(
-            "INSERT OR IGNORE INTO post_versions (post_id, content_hash, title, text, seen_at) VALUES (?, ?, ?, ?, ?)",
-            [post_id, post.content_hash, post.title, post.text, now],
-        )
+        if outcome != "unchanged":  # every text the crawl sees change is a version, a return to an old one too
+            db.execute(
+                "INSERT INTO post_versions (post_id, content_hash, title, text, seen_at) VALUES (?, ?, ?, ?, ?)",
+                [post_id, post.content_hash, post.title, post.text, now],
+            )
         if post.html is not None:
             db.execute(
                 "INSERT OR REPLACE INTO post_html (post_id, html_gz, fetched_at) VALUES (?, ?, ?)",
@@ -356,10 +357,11 @@ def rewrite_post(db: sqlite_utils.Database, post_id: int, fields: dict, *, repla
             assignments = ", ".join(f"{name} = ?" for name in columns)
             db.execute(f"UPDATE posts SET {assignments} WHERE id = ?", [*columns.values(), post_id])
         if text_changed:
-            if replace_version:
-                db.execute("DELETE FROM post_versions WHERE post_id = ? AND content_hash = ?", [post_id, current[0]])
+            if replace_version:  # the newest row, the text being replaced (an older row may share its hash)
+                db.execute("DELETE FROM post_versions WHERE id = (SELECT MAX(id) FROM post_versions"
+                           " WHERE post_id = ? AND content_hash = ?)", [post_id, current[0]])
             db.execute(
-                "INSERT OR IGNORE INTO post_versions (post_id, content_hash, title, text, seen_at) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO post_versions (post_id, content_hash, title, text, seen_at) VALUES (?, ?, ?, ?, ?)",
                 [post_id, columns["content_hash"], columns.get("title", current[1]), columns["text"], now],
             )
     return text_changed

@@ -21,6 +21,7 @@ the whole against plain trafilatura.
 from __future__ import annotations
 
 import gzip
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -68,6 +69,16 @@ class ExtractedPage:
 
 
 
+# C0 control characters (and DEL) are never text: a page that carries them, raw or as &#2;, loses
+# them here. The browse app relies on it: its search snippets mark matched words with STX and
+# ETX, which a post could otherwise forge (issue 12, item 7).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_controls(value: str | None) -> str | None:
+    return CONTROL_CHARACTERS.sub("", value) if value else value
+
+
 def extract_page(html: str | bytes, url: str | None = None, *, site_name: str | None = None) -> ExtractedPage:
     """Main text and metadata of one page (bytes are decoded with decode_html)."""
     source = decode_html(html) if isinstance(html, bytes) else html
@@ -85,12 +96,13 @@ def extract_page(html: str | bytes, url: str | None = None, *, site_name: str | 
     published_at, date_source = published_date(date_declared, tree, page_url)
     heading = post_heading(tree, landmarks)
     title = post_title(heading, head_titles, meta, site_name)
+    text = without_closing_calls_to_action(without_leading_title(main_text(tree, source), [title, heading]))
     return ExtractedPage(
-        title=title,
-        author=post_author(author_declared, tree),
+        title=without_controls(title),
+        author=without_controls(post_author(author_declared, tree)),
         published_at=published_at,
         date_source=date_source,
-        text=without_closing_calls_to_action(without_leading_title(main_text(tree, source), [title, heading])),
+        text=without_controls(text),
         extractor=EXTRACTOR,
         url=page_url,
         declared_canonical=declared,

@@ -141,3 +141,41 @@ def test_a_failed_write_leaves_no_half_rows(db):
         save_post(db, post(site, html=b"<p>bytes where text belongs</p>"))  # fails after the posts INSERT
     assert db.execute("SELECT COUNT(*) FROM posts").fetchone()[0] == 0
     assert db.execute("SELECT COUNT(*) FROM post_versions").fetchone()[0] == 0
+
+
+def test_a_text_that_returns_to_an_earlier_one_is_a_row_of_history(db):
+    """A -> B -> A is two changes: three versions, two rows of post_changes, the last back to A."""
+    site = upsert_site(db, "C", "https://c.example/blog/")
+    run = start_run(db)
+    post_id, _ = save_post(db, post(site, text="Ketamine and synapses.", digest="a"), run)
+    assert save_post(db, post(site, text="Ketamine and dendrites.", digest="b"))[1] == "changed"
+    assert save_post(db, post(site, text="Ketamine and synapses.", digest="a"))[1] == "changed"
+    assert save_post(db, post(site, text="Ketamine and synapses.", digest="a"))[1] == "unchanged"
+    versions = [row[0] for row in db.execute(
+        "SELECT content_hash FROM post_versions WHERE post_id = ? ORDER BY seen_at, id", [post_id])]
+    assert versions == ["a", "b", "a"]
+    changes = db.execute("""SELECT before.content_hash, after.content_hash FROM post_changes c
+                            JOIN post_versions before ON before.id = c.previous_version_id
+                            JOIN post_versions after ON after.id = c.version_id ORDER BY c.version_id""").fetchall()
+    assert changes == [("a", "b"), ("b", "a")]
+
+
+def test_version_history_migration_keeps_every_row_and_allows_returns(tmp_path):
+    """A database from before the version-history migration keeps its versions (ids too) and its
+    post_changes, and then records a return to an earlier text."""
+    from db.schema import V7_VERSION_HISTORY, migrate
+
+    before = MIGRATIONS.index(V7_VERSION_HISTORY)
+    old = open_db(tmp_path / "old.db", migrate_schema=False)
+    for version, script in enumerate(MIGRATIONS[:before], start=1):
+        old.conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;")
+    site = upsert_site(old, "C", "https://c.example/blog/")
+    post_id, _ = save_post(old, post(site, text="Ketamine and synapses.", digest="a"))
+    save_post(old, post(site, text="Ketamine and dendrites.", digest="b"))
+    rows = old.execute("SELECT * FROM post_versions ORDER BY id").fetchall()
+    assert migrate(old) == len(MIGRATIONS)
+    assert old.execute("SELECT * FROM post_versions ORDER BY id").fetchall() == rows
+    assert old.execute("SELECT COUNT(*) FROM post_changes").fetchone()[0] == 1
+    save_post(old, post(site, text="Ketamine and synapses.", digest="a"))
+    assert old.execute("SELECT COUNT(*) FROM post_versions WHERE post_id = ?", [post_id]).fetchone()[0] == 3
+    assert old.execute("SELECT COUNT(*) FROM post_changes").fetchone()[0] == 2

@@ -11,10 +11,13 @@ from pathlib import Path
 BROWSE = resources.files(__name__)
 
 
-def datasette_metadata(database_name: str) -> dict:
-    """metadata.json with its "*" database entry named after the file Datasette will serve."""
+def datasette_metadata(database_name: str, host: str = "127.0.0.1") -> dict:
+    """metadata.json with its "*" database entry named after the file Datasette will serve, and the
+    --host the plugin answers for."""
     metadata = json.loads((BROWSE / "metadata.json").read_text(encoding="utf-8"))
     metadata["databases"] = {database_name: metadata["databases"]["*"]}
+    # The browse plugin answers only the host names the server was started for (DNS rebinding).
+    metadata["plugins"] = {"clinicwatch_browse": {"host": host}}
     return metadata
 
 
@@ -24,7 +27,7 @@ def serve(path: str, host: str, port: int) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         metadata = Path(tmp) / "metadata.json"
-        metadata.write_text(json.dumps(datasette_metadata(Path(path).stem)))
+        metadata.write_text(json.dumps(datasette_metadata(Path(path).stem, host)))
         datasette_cli.main(["serve", path, "--host", host, "--port", str(port), "--metadata", str(metadata),
                             "--template-dir", str(BROWSE / "templates"), "--plugins-dir", str(BROWSE / "plugins"),
                             "--static", f"cw:{BROWSE / 'static'}",
