@@ -26,6 +26,13 @@ def binary_kind(body: bytes) -> str | None:
     return kind
 
 
+def as_plain_response(response: Response) -> Response:
+    """The same response as a plain (non-text) Response. Not response.replace(cls=Response): on Scrapy
+    2.19 a TextResponse's replace() passes its `encoding` attribute on to Response.__init__, which takes
+    no such parameter (TypeError)."""
+    return Response(**{name: getattr(response, name) for name in Response.attributes})
+
+
 class InspectBodies(UsesCrawlRun):
     """Sits after decompression. HTML is re-decoded with decode_html, so a page is read the same
     way in a crawl as by `clinicwatch extract`: BOM, HTTP charset, <meta>, detection, and stray
@@ -50,6 +57,6 @@ class InspectBodies(UsesCrawlRun):
         if kind:
             self.run.note_fetch_error(request.url, f"served as {response.headers.get('Content-Type', b'').decode()}"
                                                    f" but is {kind}; skipped")
-            return response.replace(cls=Response)
+            return as_plain_response(response)
         text = decode_html(response.body, (response.headers.get("Content-Type") or b"").decode("latin-1"))
         return response.replace(body=text.encode("utf-8"), encoding="utf-8")
