@@ -59,6 +59,9 @@ def test_html_is_decoded_as_the_extractor_decodes_it(crawler):
 def test_a_binary_body_served_as_html_is_noted_on_its_fetch_row(crawler, body, kind):
     inspect(crawler, body)
     assert fetch_error(crawler) == f"served as text/html but is {kind}; skipped"
+    # A lasting failure: remembered, so the next runs skip the URL for a while.
+    [failing] = crawler.get_extension(CrawlRun).db.query("SELECT url, reason, failures FROM failing_urls")
+    assert failing == {"url": URL, "reason": f"served as text/html but is {kind}; skipped", "failures": 1}
 
 
 def test_a_binary_body_served_as_html_is_passed_on_as_a_plain_response(crawler):
@@ -74,6 +77,7 @@ def test_an_empty_body_is_a_failed_fetch_where_one_is_needed(crawler, purpose):
     response = inspect(crawler, b"", purpose=purpose)
     assert response.body == b""
     assert fetch_error(crawler) == "empty response body (200 with no content)"
+    assert not list(crawler.get_extension(CrawlRun).db.query("SELECT url FROM failing_urls"))  # it may come back
 
 
 @pytest.mark.parametrize("purpose", ["robots", "probe"])
@@ -90,6 +94,7 @@ def test_xml_declaring_entities_is_noted_and_passed_on_unexpanded(crawler, purpo
     assert response.body == body
     assert fetch_error(crawler) == ("XML declares entities (<!ENTITY>): they are not expanded, "
                                     "and no URL is taken from this document")
+    assert [r["url"] for r in crawler.get_extension(CrawlRun).db.query("SELECT url FROM failing_urls")] == [URL]
 
 
 @pytest.mark.parametrize("status, method", [(404, "GET"), (304, "GET"), (200, "HEAD")])

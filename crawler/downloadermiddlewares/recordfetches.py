@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 
 from pipeline.crawl_run import UsesCrawlRun
 
@@ -63,4 +63,6 @@ class RecordFetches(UsesCrawlRun):
         error = str(exception) if isinstance(exception, RefusedTarget) else describe_failure(
             exception, size_limit_of(request, self.crawler.settings))
         self.run.record_fetch(request, None, error, None)
+        if isinstance(exception, DownloadCancelledError):  # over its size limit: as large tomorrow
+            self.run.remember_lasting_failure(request, error)
         return None

@@ -10,12 +10,17 @@ from scrapy.downloadermiddlewares import redirect
 from scrapy.exceptions import IgnoreRequest
 from w3lib.url import canonicalize_url
 
+from pipeline.crawl_run import CrawlRun
+
 from .dropped import NotesDroppedResponses
 
 
 class FollowsRedirectsOnce(NotesDroppedResponses):
     """A redirect back to a URL of the same chain is a loop: stopped at once, with the chain on
-    the fetch row (Scrapy's duplicate filter would drop it without a word)."""
+    the fetch row (Scrapy's duplicate filter would drop it without a word). A loop, or a chain
+    longer than REDIRECT_MAX_TIMES, is remembered as a lasting failure of the chain's first URL."""
+
+    lasting = True
 
     def dropped(self, request, exception):
         return f"more than REDIRECT_MAX_TIMES ({self.max_redirect_times}) redirects in a row"
@@ -33,7 +38,8 @@ class FollowsRedirectsOnce(NotesDroppedResponses):
         elif result is response and 300 <= response.status < 400 and response.headers.get("Location"):
             target = response.headers["Location"].decode("latin-1")
             if urlsplit(target).scheme not in ("", "http", "https"):
-                self.note(request, f"redirects to {target}: only http and https URLs are followed")
+                self.crawler.get_extension(CrawlRun).note_fetch_error(
+                    request.url, f"redirects to {target}: only http and https URLs are followed")
         return result
 
 
