@@ -139,6 +139,8 @@ def test_a_crawl_delay_is_kept_from_the_end_of_one_request_to_the_start_of_the_n
     print(f"Crawl-delay 1: {len(timings)} requests, gaps end→start min {min(gaps):.3f} s, "
           f"median {statistics.median(gaps):.3f} s, at most {overlapping} at a time")
     assert len(timings) == POSTS + 4  # robots.txt, listing, sitemap, feed, posts
-    assert min(gaps) >= 1.0 and overlapping == 1
+    # The server stamps an end after its write returns; on a loaded machine its thread may be descheduled
+    # in between (a full test run once measured 0.992 s). Before this was kept, gaps went down to 0.73 s.
+    assert min(gaps) >= 0.95 and statistics.median(gaps) >= 1.0 and overlapping == 1
     assert site.requested("/robots.txt") == 1 and plain.requested("/robots.txt") == 1
     assert all(site.requested(path) == 1 for path in site.routes if path.startswith("/blog/post-"))
