@@ -200,3 +200,26 @@ def test_it_is_a_setting(tmp_path):
     with pytest.raises(NotConfigured):
         SkipKnownFailures.from_crawler(get_crawler(settings_dict={"CLINICWATCH_SKIP_KNOWN_FAILURES": False}))
     assert SkipKnownFailures.from_crawler(get_crawler(settings_dict={"CLINICWATCH_SKIP_KNOWN_FAILURES": True}))
+
+
+def test_robots_txt_is_never_skipped(tmp_path):
+    from scrapy import Request
+    from scrapy.http.request import NO_CALLBACK
+    from scrapy.utils.test import get_crawler
+
+    from crawler.downloadermiddlewares.knownfailures import KnownFailure, SkipKnownFailures
+    from pipeline.crawl_run import CrawlRun
+
+    crawler = get_crawler(settings_dict={"CLINICWATCH_DB": str(tmp_path / "db.sqlite"),
+                                         "CLINICWATCH_SKIP_KNOWN_FAILURES": True,
+                                         "EXTENSIONS": {"pipeline.crawl_run.CrawlRun": 100}})
+    run = crawler.get_extension(CrawlRun)
+    run.spider_opened(SimpleNamespace(sources=[]))
+    for url in ("https://c.example/robots.txt", "https://c.example/blog/bomb/"):
+        store.remember_failure(run.db, None, url, None, "a compression bomb?")
+    skipper = SkipKnownFailures.from_crawler(crawler)
+    rules = Request("https://c.example/robots.txt", meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK)
+    assert skipper.process_request(rules) is None
+    with pytest.raises(KnownFailure, match=r"skipped until \S+ after 1 failure: a compression bomb\?"):
+        skipper.process_request(Request("https://c.example/blog/bomb/"))
+    run.db.close()

@@ -11,6 +11,8 @@ from db import store
 from db.queries import failing_urls
 from pipeline.crawl_run import UsesCrawlRun
 
+from .robotstxtlimits import is_robots_rules_request
+
 # Answers that say the URL is fine now (a 304 is the page unchanged since it last answered well).
 GOOD_STATUSES = {200, 304}
 
@@ -45,7 +47,8 @@ class SkipKnownFailures(UsesCrawlRun):
 
     def process_request(self, request):
         known = self.failing.get(request.url)
-        if known is None or request.meta.get("redirect_urls"):
+        # robots.txt is asked for every run all the same: its answer decides what else may be.
+        if known is None or request.meta.get("redirect_urls") or is_robots_rules_request(request):
             return None
         lastmod = request.meta.get("lastmod")
         if lastmod and known["lastmod"] and lastmod != known["lastmod"]:
