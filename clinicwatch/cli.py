@@ -15,7 +15,7 @@ from crawler.process import CrawlDidNotStart, check_sources, run_crawl
 from crawler.sources import SourcesError, default_sources_path, load_sources
 from db import DatabaseError, default_db_path, open_db
 from db.lock import LockHeld, crawl_lock
-from db.queries import export_posts_query, last_runs, site_stats
+from db.queries import export_posts_query, failing_urls, last_runs, site_stats
 from db.schema import DEFAULT_DB, schema_version
 from db.store import check_writable
 
@@ -350,18 +350,18 @@ def report_charts(db_path, out_dir, formats, relevant_only):
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output")
 def stats(db_path, as_json):
-    """Counts per site and the last crawl runs.
+    """Counts per site, the last crawl runs, and the URLs skipped after lasting failures.
 
     \b
     Example:
         clinicwatch stats --db data/clinicwatch.db
     """
     db = open_existing(db_path, read_only=True)
-    per_site, runs = site_stats(db), last_runs(db)
+    per_site, runs, failing = site_stats(db), last_runs(db), failing_urls(db)
     if as_json:
-        click.echo(json.dumps({"sites": per_site, "runs": runs}, indent=2))
+        click.echo(json.dumps({"sites": per_site, "runs": runs, "failing_urls": failing}, indent=2))
     else:
-        click.echo(terminal.stats_text(per_site, runs))
+        click.echo(terminal.stats_text(per_site, runs, failing))
 
 
 @cli.command()

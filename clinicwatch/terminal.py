@@ -23,14 +23,18 @@ def table(rows: list[dict], columns: list[str]) -> str:
     return "\n".join(lines)
 
 
-def stats_text(per_site: list[dict], runs: list[dict]) -> str:
+def stats_text(per_site: list[dict], runs: list[dict], failing: list[dict] = ()) -> str:
     run_rows = [{**r, "finished_at": r["finished_at"] or "-"} for r in runs]
+    failing_rows = [{**f, "site": shorten(f["site"], 28), "skip_until": f["skip_until"][:10],
+                     "reason": shorten(f["reason"], 70)} for f in failing]
     return "\n".join([
         "Sites:", table(per_site, ["site", "posts", "relevant", "duplicates", "removed", "summarized",
-                                   "fetch_errors_last_run"]),
+                                   "fetch_errors_last_run", "failing_urls"]),
         "", "Last runs:", table(run_rows, ["id", "started_at", "finished_at", "status", "pages_fetched",
                                            "pages_failed", "posts_new", "posts_changed", "posts_unchanged",
                                            "posts_removed"]),
+        "", "Skipped after lasting failures (asked for again after skip_until):",
+        table(failing_rows, ["site", "url", "failures", "skip_until", "reason"]),
     ])
 
 

@@ -17,6 +17,9 @@ CLINICWATCH_MAX_PAGES_PER_SITE = 500
 CLINICWATCH_MAX_LISTING_PAGES = 50  # pagination depth of a listing
 CLINICWATCH_ALLOW_PRIVATE_HOSTS = False
 CLINICWATCH_MAX_CRAWL_DELAY = 30.0  # seconds; robots.txt Crawl-delay is obeyed up to this
+# URLs that failed lastingly (too large, compression bomb, binary "HTML", XML entities, redirect loop)
+# are skipped for 1, 2, 4 ... up to 30 days (crawler.downloadermiddlewares.knownfailures).
+CLINICWATCH_SKIP_KNOWN_FAILURES = True
 CLINICWATCH_CONTACT = os.environ.get("CLINICWATCH_CONTACT", "")
 # --render-js: post pages with no text in their HTML rendered in headless Chromium (crawler/renderjs/).
 CLINICWATCH_RENDER_JS = False
@@ -59,6 +62,7 @@ TWISTED_DNS_RESOLVER = "crawler.resolver.RefusePrivateAddresses"
 DOWNLOADER_MIDDLEWARES = {
     "crawler.downloadermiddlewares.privatehosts.RefusePrivateHosts": 50,  # before robots.txt is asked for
     "crawler.downloadermiddlewares.stayonsite.StayOnSite": 60,  # redirects to other hosts end here, before their robots.txt
+    "crawler.downloadermiddlewares.knownfailures.SkipKnownFailures": 70,  # before robots.txt: a skip asks nothing
     "crawler.downloadermiddlewares.crawldelay.ObeyCrawlDelay": 150,
     "crawler.downloadermiddlewares.sizelimits.SizeLimits": 160,
     "crawler.downloadermiddlewares.robotstxtlimits.RobotsTxtLimits": 540,  # after retries: sees the answer robots.txt ends with

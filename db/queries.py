@@ -80,12 +80,19 @@ def site_stats(db: sqlite_utils.Database) -> list[dict]:
                      WHERE q.site_id = s.id AND sm.content_hash = q.content_hash) AS summarized,
                    (SELECT COUNT(*) FROM fetches f WHERE f.site_id = s.id
                      AND f.run_id = (SELECT MAX(id) FROM crawl_runs)
-                     AND {FAILED_FETCH}) AS fetch_errors_last_run
+                     AND {FAILED_FETCH}) AS fetch_errors_last_run,
+                   (SELECT COUNT(*) FROM failing_urls f WHERE f.site_id = s.id) AS failing_urls
             FROM sites s LEFT JOIN posts p ON p.site_id = s.id
             GROUP BY s.id ORDER BY s.name
             """
         )
     )
+
+
+def failing_urls(db: sqlite_utils.Database) -> list[dict]:
+    """The URLs not requested until skip_until after lasting failures (table failing_urls), with their site."""
+    return list(db.query("SELECT s.name AS site, f.* FROM failing_urls f LEFT JOIN sites s ON s.id = f.site_id"
+                         " ORDER BY s.name, f.url"))
 
 
 def last_runs(db: sqlite_utils.Database, limit: int = 5) -> list[dict]:

@@ -429,5 +429,24 @@ WHERE v.previous_id IS NOT NULL;
 """
 
 
+# URLs whose fetch failed in a way that does not go away by itself (larger than the download limit,
+# a compression bomb, binary served as HTML, XML declaring entities, a redirect loop): not requested
+# again before skip_until, which backs off 1, 2, 4 ... days up to 30; forgotten when the URL answers
+# well or its sitemap lastmod changes.
+V8_FAILING_URLS = """
+CREATE TABLE failing_urls (
+    url TEXT PRIMARY KEY,            -- the URL the crawl asked for (a redirect chain's first)
+    site_id INTEGER REFERENCES sites(id),
+    reason TEXT NOT NULL,            -- the error of its last failure, as on its fetches row
+    failures INTEGER NOT NULL,       -- crawl runs in a row in which it failed so
+    first_failed_at TEXT NOT NULL,
+    last_failed_at TEXT NOT NULL,
+    last_run_id INTEGER REFERENCES crawl_runs(id),
+    skip_until TEXT NOT NULL,        -- not requested before this time (UTC)
+    lastmod TEXT                     -- its sitemap lastmod when it last failed
+);
+"""
+
+
 MIGRATIONS: list[str] = [V1_INITIAL, V2_MENTIONS, V3_DUPLICATE_CLUSTERS, V4_SITE_BOILERPLATE, V5_FETCHED_URL_INDEX,
-                         V6_SUMMARY_FALLBACK, V7_VERSION_HISTORY]
+                         V6_SUMMARY_FALLBACK, V7_VERSION_HISTORY, V8_FAILING_URLS]

@@ -9,7 +9,7 @@ import os
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Iterable, Iterator
 
 import sqlite_utils
@@ -296,6 +296,41 @@ def note_fetch_error(db: sqlite_utils.Database, run_id: int | None, url: str, er
             "UPDATE fetches SET error = ? WHERE id = (SELECT MAX(id) FROM fetches WHERE run_id IS ? AND url = ?)",
             [error, run_id, url],
         )
+
+
+# The wait after a lasting failure: 1 day after the first, doubling after each further one, at most 30.
+MAX_SKIP_DAYS = 30
+
+
+def skip_days(failures: int) -> int:
+    return min(2 ** (failures - 1), MAX_SKIP_DAYS)
+
+
+def remember_failure(db: sqlite_utils.Database, run_id: int | None, url: str, site_id: int | None, reason: str,
+                     lastmod: str | None = None, now: datetime | None = None) -> dict:
+    """A lasting failure of url (table failing_urls): counted once per run, with the wait that follows."""
+    now = now or datetime.now(timezone.utc)
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with transaction(db):
+        row = db.execute("SELECT failures, last_run_id, first_failed_at FROM failing_urls WHERE url = ?",
+                         [url]).fetchone()
+        if row is None:
+            failures, first = 1, stamp
+        else:
+            failures = row[0] + (run_id is None or row[1] != run_id)
+            first = row[2]
+        until = (now + timedelta(days=skip_days(failures))).strftime("%Y-%m-%dT%H:%M:%SZ")
+        db.execute(
+            "INSERT OR REPLACE INTO failing_urls (url, site_id, reason, failures, first_failed_at, last_failed_at,"
+            " last_run_id, skip_until, lastmod) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [url, site_id, reason, failures, first, stamp, run_id, until, lastmod])
+    return {"url": url, "reason": reason, "failures": failures, "skip_until": until, "lastmod": lastmod}
+
+
+def forget_failure(db: sqlite_utils.Database, url: str) -> None:
+    """url answered well, or its sitemap lastmod changed: it is asked for again from now on."""
+    with transaction(db):
+        db.execute("DELETE FROM failing_urls WHERE url = ?", [url])
 
 
 def save_mentions(db: sqlite_utils.Database, post_id: int, content_hash: str, rules: str,

@@ -79,6 +79,16 @@ class CrawlRun:
         """Attach an error found after download (e.g. no text in a post page) to the URL's fetch in this run."""
         self.write(store.note_fetch_error, self.run_id, url, error)
 
+    def remember_lasting_failure(self, request, error: str) -> None:
+        """A failure that will not go away by itself (too large, a compression bomb, binary served as
+        HTML, XML declaring entities, a redirect loop): kept in failing_urls under the URL the crawl
+        asked for (a redirect chain's first), so the next runs skip it for a while
+        (crawler.downloadermiddlewares.knownfailures). Marked on the request, which is then no good answer."""
+        request.meta["lasting_failure"] = error
+        url = (request.meta.get("redirect_urls") or [request.url])[0]
+        self.write(store.remember_failure, self.run_id, url, self.site_id_of(request), error,
+                   request.meta.get("lastmod"))
+
     def spider_closed(self, spider, reason):
         if not self.database_error:
             try:
@@ -138,6 +148,9 @@ class NotRecorded:
         return None
 
     def note_fetch_error(self, url: str, error: str) -> None:
+        return None
+
+    def remember_lasting_failure(self, request, error: str) -> None:
         return None
 
 

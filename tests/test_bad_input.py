@@ -359,3 +359,9 @@ def test_a_sources_file_with_a_typo_stops_before_any_crawling(tmp_path):
     assert result.returncode == 2
     assert f"{sources}:4: unknown key 'sitemap' in [[sites]]" in result.stderr
     assert site.requests == [] and not (tmp_path / "db.sqlite").exists()
+
+
+def test_robots_txt_is_asked_for_once_per_site(hostile):
+    """RobotsTxtMiddleware's answer also gives the spider its Sitemap: lines; only a 5xx is retried."""
+    counts = {name: site.requested("/robots.txt") for name, site in hostile.sites.items()}
+    assert counts == {name: RETRIES + 1 if name == "Robots Error Clinic" else 1 for name in hostile.sites}

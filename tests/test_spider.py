@@ -80,3 +80,33 @@ def test_the_page_cap_bounds_requests_per_site(spider):
 def test_off_site_and_trap_urls_are_not_followed(spider):
     assert spider.follow(SITE, "https://elsewhere.example/blog/x/", spider.parse_page, "page") is None
     assert spider.follow(SITE, "https://harbor.example/events/?month=2031-01", spider.parse_page, "page") is None
+
+
+def test_the_spider_reads_sitemaps_from_the_robots_txt_robotstxtmiddleware_fetched(tmp_path):
+    """robots.txt once per site: with ROBOTSTXT_OBEY the spider asks for no robots.txt of its own and
+    takes the Sitemap: lines from the answer Scrapy's RobotsTxtMiddleware got (signal response_received)."""
+    from types import SimpleNamespace
+
+    from scrapy import signals
+    from scrapy.http.request import NO_CALLBACK
+
+    crawler = get_crawler(ClinicBlogsSpider, {"CLINICWATCH_DB": str(tmp_path / "none.db"), "ROBOTSTXT_OBEY": True})
+    spider = ClinicBlogsSpider.from_crawler(crawler, sources=[SITE], known=[])
+    scheduled = []
+    crawler.engine = SimpleNamespace(crawl=scheduled.append)  # all the spider asks of the engine here
+    spider.crawler = crawler
+    starts = asyncio.run(collect(spider.start()))
+    assert [r.url for r in starts] == ["https://harbor.example/blog/"]
+    rules = Request("https://harbor.example/robots.txt", meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK)
+    body = b"User-agent: *\nDisallow: /private/\nSitemap: https://harbor.example/post-sitemap.xml\n"
+    answer = TextResponse(rules.url, body=body, encoding="utf-8", request=rules)
+    crawler.signals.send_catch_log(signals.response_received, response=answer, request=rules, spider=spider)
+    assert [(r.url, r.meta["purpose"]) for r in scheduled] == [("https://harbor.example/post-sitemap.xml", "sitemap")]
+    # A page's answer, or the robots.txt of another host, schedules nothing.
+    page = Request("https://harbor.example/blog/x/")
+    crawler.signals.send_catch_log(signals.response_received, response=TextResponse(page.url, body=b"", request=page),
+                                   request=page, spider=spider)
+    other = rules.replace(url="https://other.example/robots.txt")
+    crawler.signals.send_catch_log(signals.response_received, request=other, spider=spider,
+                                   response=TextResponse(other.url, body=body, encoding="utf-8", request=other))
+    assert len(scheduled) == 1

@@ -13,6 +13,9 @@ class NotesDroppedResponses:
     downloader middleware's process_exception sees: this says why on the fetch row."""
 
     crawler = None
+    # Whether what made the response dropped will stay (a loop, a compression bomb): remembered, so
+    # the URL is skipped for a while (crawler.downloadermiddlewares.knownfailures).
+    lasting = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -21,7 +24,10 @@ class NotesDroppedResponses:
         return middleware
 
     def note(self, request, error: str) -> None:
-        crawl_run_of(self.crawler).note_fetch_error(request.url, error)
+        run = crawl_run_of(self.crawler)
+        run.note_fetch_error(request.url, error)
+        if self.lasting:
+            run.remember_lasting_failure(request, error)
 
     def dropped(self, request, exception: IgnoreRequest) -> str:
         return str(exception)

@@ -10,6 +10,8 @@ from .sizelimits import size_limit_of
 
 
 class HttpCompressionMiddleware(NotesDroppedResponses, httpcompression.HttpCompressionMiddleware):
+    lasting = True  # the same bytes inflate as far again tomorrow
+
     def dropped(self, request, exception):
         setting, limit = size_limit_of(request, self.crawler.settings)
         return f"the body inflates past {setting} ({limit} bytes): a compression bomb? ({exception})"

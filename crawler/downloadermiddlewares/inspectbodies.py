@@ -26,11 +26,19 @@ def binary_kind(body: bytes) -> str | None:
     return kind
 
 
+def as_plain_response(response: Response) -> Response:
+    """The same response as a plain (non-text) Response. Not response.replace(cls=Response): on Scrapy
+    2.19 a TextResponse's replace() passes its `encoding` attribute on to Response.__init__, which takes
+    no such parameter (TypeError)."""
+    return Response(**{name: getattr(response, name) for name in Response.attributes})
+
+
 class InspectBodies(UsesCrawlRun):
     """Sits after decompression. HTML is re-decoded with decode_html, so a page is read the same
     way in a crawl as by `clinicwatch extract`: BOM, HTTP charset, <meta>, detection, and stray
     bytes read as windows-1252 where Scrapy's decoder would put U+FFFD. A binary body served as
-    HTML is passed on as a plain (non-text) response, which the spider skips."""
+    HTML is passed on as a plain (non-text) response, which the spider skips. Binary "HTML" and XML
+    declaring entities are lasting failures: remembered, so the next runs skip the URL for a while."""
 
     def process_response(self, request, response):
         purpose = request.meta.get("purpose")
@@ -41,15 +49,17 @@ class InspectBodies(UsesCrawlRun):
                 self.run.note_fetch_error(request.url, "empty response body (200 with no content)")
             return response
         if purpose in ("sitemap", "feed", "probe") and b"<!ENTITY" in response.body[:4096]:
-            self.run.note_fetch_error(request.url, "XML declares entities (<!ENTITY>): they are not expanded, "
-                                                   "and no URL is taken from this document")
+            error = "XML declares entities (<!ENTITY>): they are not expanded, and no URL is taken from this document"
+            self.run.note_fetch_error(request.url, error)
+            self.run.remember_lasting_failure(request, error)
             return response
         if not isinstance(response, HtmlResponse):
             return response
         kind = binary_kind(response.body)
         if kind:
-            self.run.note_fetch_error(request.url, f"served as {response.headers.get('Content-Type', b'').decode()}"
-                                                   f" but is {kind}; skipped")
-            return response.replace(cls=Response)
+            error = f"served as {response.headers.get('Content-Type', b'').decode()} but is {kind}; skipped"
+            self.run.note_fetch_error(request.url, error)
+            self.run.remember_lasting_failure(request, error)
+            return as_plain_response(response)
         text = decode_html(response.body, (response.headers.get("Content-Type") or b"").decode("latin-1"))
         return response.replace(body=text.encode("utf-8"), encoding="utf-8")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
+from scrapy.exceptions import CannotResolveHostError, DownloadCancelledError, IgnoreRequest
 from twisted.internet.error import DNSLookupError
 
 from crawler.resolver import refusal_of
@@ -68,4 +68,6 @@ class RecordFetches(UsesCrawlRun):
         error = str(exception) if isinstance(exception, RefusedTarget) else refused or describe_failure(
             exception, size_limit_of(request, self.crawler.settings))
         self.run.record_fetch(request, None, error, None)
+        if isinstance(exception, DownloadCancelledError):  # over its size limit: as large tomorrow
+            self.run.remember_lasting_failure(request, error)
         return None

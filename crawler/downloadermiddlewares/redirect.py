@@ -12,12 +12,17 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.response import get_meta_refresh
 from w3lib.url import canonicalize_url
 
+from pipeline.crawl_run import crawl_run_of
+
 from .dropped import NotesDroppedResponses
 
 
 class FollowsRedirectsOnce(NotesDroppedResponses):
     """A redirect back to a URL of the same chain is a loop: stopped at once, with the chain on
-    the fetch row (Scrapy's duplicate filter would drop it without a word)."""
+    the fetch row (Scrapy's duplicate filter would drop it without a word). A loop, or a chain
+    longer than REDIRECT_MAX_TIMES, is remembered as a lasting failure of the chain's first URL."""
+
+    lasting = True
 
     def dropped(self, request, exception):
         return f"more than REDIRECT_MAX_TIMES ({self.max_redirect_times}) redirects in a row"
@@ -28,6 +33,11 @@ class FollowsRedirectsOnce(NotesDroppedResponses):
             return response.headers["Location"].decode("latin-1")
         return None
 
+    def note_not_followed(self, request, target: str) -> None:
+        # Noted, not remembered as lasting (self.note would): such a redirect costs one small request.
+        crawl_run_of(self.crawler).note_fetch_error(
+            request.url, f"redirects to {target}: only http and https URLs are followed")
+
     def process_response(self, request, response):
         try:
             result = super().process_response(request, response)
@@ -36,7 +46,7 @@ class FollowsRedirectsOnce(NotesDroppedResponses):
             target = self.redirect_target(response)
             if target is None:
                 raise
-            self.note(request, f"redirects to {target}: only http and https URLs are followed")
+            self.note_not_followed(request, target)
             return response
         if isinstance(result, Request):
             chain = [*request.meta.get("redirect_urls", []), request.url]
@@ -49,7 +59,7 @@ class FollowsRedirectsOnce(NotesDroppedResponses):
         elif result is response:
             target = self.redirect_target(response)
             if target is not None and urlsplit(urljoin(response.url, target.strip())).scheme not in ("http", "https"):
-                self.note(request, f"redirects to {target}: only http and https URLs are followed")
+                self.note_not_followed(request, target)
         return result
 
 

@@ -9,13 +9,17 @@ whose sitemap lastmod is older than our last visit is not fetched at all; every 
 known post goes out as a conditional GET (ETag, Last-Modified). Known posts that no
 listing, feed or sitemap names any more are asked for once the rest is done, so a
 deleted post is seen as gone (404, 410) rather than silently forgotten.
+
+robots.txt is fetched once per site and run: Scrapy's RobotsTxtMiddleware fetches it for its
+rules, and the spider reads the Sitemap: lines of that same answer (signal response_received).
+Only when robots.txt is not obeyed (ROBOTSTXT_OBEY off) does the spider ask for it itself.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
@@ -33,6 +37,7 @@ from crawler.discovery import (
     parse_sitemap,
     sitemaps_from_robots,
 )
+from crawler.downloadermiddlewares.robotstxtlimits import is_robots_rules_request
 from crawler.pages import PageKind, classify_page, is_script_shell
 from crawler.sources import Source, load_sources
 from db import open_db
@@ -79,6 +84,9 @@ class ClinicBlogsSpider(scrapy.Spider):
                 spider.known_by_url[normalize_url(row["url"])] = row
                 spider.known_by_url[normalize_url(row["fetched_url"])] = row
         crawler.signals.connect(spider.request_unvisited_known_posts, signal=signals.spider_idle)
+        spider.reads_robots_of_middleware = settings.getbool("ROBOTSTXT_OBEY")
+        if spider.reads_robots_of_middleware:
+            crawler.signals.connect(spider.robots_txt_received, signal=signals.response_received)
         return spider
 
     # -- requests ---------------------------------------------------------------------
@@ -113,8 +121,8 @@ class ClinicBlogsSpider(scrapy.Spider):
         for site in self.sources:
             for request in (
                 self.follow(site, site.url, self.parse_listing, "listing", listing_depth=0),
-                self.follow(site, urljoin(site.url, "/robots.txt"), self.parse_robots, "robots",
-                            handle_httpstatus_all=True),
+                None if self.reads_robots_of_middleware else self.follow(
+                    site, urljoin(site.url, "/robots.txt"), self.parse_robots, "robots", handle_httpstatus_all=True),
                 *(self.follow(site, url, self.parse_sitemap, "sitemap") for url in site.sitemaps),
                 *(self.follow(site, url, self.parse_feed, "feed") for url in site.feeds),
             ):
@@ -149,9 +157,26 @@ class ClinicBlogsSpider(scrapy.Spider):
     def site_of(self, response) -> Source:
         return self.by_name[response.meta["site"]]
 
+    def robots_txt_received(self, response, request, spider=None):
+        """response_received: the robots.txt answer RobotsTxtMiddleware fetched for its rules (after
+        crawler.downloadermiddlewares.robotstxtlimits: a 5xx is the rule `Disallow: /`) read for the
+        Sitemap: lines of every site on its host."""
+        if not is_robots_rules_request(request):
+            return
+        host = urlsplit((request.meta.get("redirect_urls") or [request.url])[0]).netloc.lower()
+        for site in self.sources:
+            if urlsplit(site.url).netloc.lower() == host:
+                for sitemap_request in self.sitemaps_of(site, response):
+                    self.crawler.engine.crawl(sitemap_request)
+
     def parse_robots(self, response):
-        site = self.site_of(response)
-        if site.sitemaps:
+        """robots.txt fetched by the spider itself, when RobotsTxtMiddleware does not (ROBOTSTXT_OBEY off)."""
+        yield from self.sitemaps_of(self.site_of(response), response)
+
+    def sitemaps_of(self, site: Source, response):
+        """Requests for the sitemaps robots.txt names, or for the usual sitemap paths when it names
+        none (a 5xx robots.txt disallows the whole site: nothing to ask for)."""
+        if site.sitemaps or response.status >= 500:
             return
         found = sitemaps_from_robots(response.body, response.url) if response.status == 200 else []
         paths = found or [urljoin(site.url, path) for path in COMMON_SITEMAP_PATHS]
