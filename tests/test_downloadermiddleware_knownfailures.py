@@ -197,9 +197,13 @@ def test_it_is_a_setting(tmp_path):
 
     from crawler.downloadermiddlewares.knownfailures import SkipKnownFailures
 
+    recorded = {"EXTENSIONS": {"pipeline.crawl_run.CrawlRun": 100}, "CLINICWATCH_DB": str(tmp_path / "c.db")}
     with pytest.raises(NotConfigured):
-        SkipKnownFailures.from_crawler(get_crawler(settings_dict={"CLINICWATCH_SKIP_KNOWN_FAILURES": False}))
-    assert SkipKnownFailures.from_crawler(get_crawler(settings_dict={"CLINICWATCH_SKIP_KNOWN_FAILURES": True}))
+        SkipKnownFailures.from_crawler(get_crawler(settings_dict={**recorded, "CLINICWATCH_SKIP_KNOWN_FAILURES": False}))
+    assert SkipKnownFailures.from_crawler(get_crawler(settings_dict={**recorded, "CLINICWATCH_SKIP_KNOWN_FAILURES": True}))
+    # A spider that records nothing (sources check: no CrawlRun) has no failures to read.
+    with pytest.raises(NotConfigured):
+        SkipKnownFailures.from_crawler(get_crawler(settings_dict={"CLINICWATCH_SKIP_KNOWN_FAILURES": True}))
 
 
 def test_robots_txt_is_never_skipped(tmp_path):
