@@ -18,6 +18,10 @@ CLINICWATCH_MAX_LISTING_PAGES = 50  # pagination depth of a listing
 CLINICWATCH_ALLOW_PRIVATE_HOSTS = False
 CLINICWATCH_MAX_CRAWL_DELAY = 30.0  # seconds; robots.txt Crawl-delay is obeyed up to this
 CLINICWATCH_CONTACT = os.environ.get("CLINICWATCH_CONTACT", "")
+# A crawl across machines (clinicwatch worker): sites one worker crawls at once, and how long a
+# site's lease lasts without renewal before another worker takes the site over.
+CLINICWATCH_WORKER_SITES = 32
+CLINICWATCH_LEASE_TIMEOUT = 60.0  # seconds
 
 # Politeness: say who we are, obey robots.txt, adapt to the server's speed.
 USER_AGENT = "clinicwatch/0.1 (research crawler of clinic blogs" + (

@@ -1,0 +1,177 @@
+"""A crawl across machines (crawler/distributed/): a coordinator and two workers on Redis against
+the fixture sites, compared with a single-process crawl of the same sites; one worker SIGKILLed
+in the middle of the run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+
+import pytest
+
+from clinicwatch.demo import demo_sites, serve_sites, write_sources
+from db import open_db
+from tests.conftest import clinicwatch
+from tests.fixtures.other_sites import other_sites
+
+redis = pytest.importorskip("redis")
+pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None,
+                                reason="redis-server is not installed (make test installs it with apt-get)")
+
+DELAY = 0.25
+# Polite enough to measure: one request at a time per site, DELAY apart, not randomized. These
+# are the coordinator's -s: the workers must get them through Redis.
+POLITE = ["-s", f"DOWNLOAD_DELAY={DELAY}", "-s", "RANDOMIZE_DOWNLOAD_DELAY=False", "-s", "AUTOTHROTTLE_ENABLED=False",
+          "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "LOG_LEVEL=INFO"]
+DISTRIBUTED = ["-s", "CLINICWATCH_WORKER_SITES=2", "-s", "CLINICWATCH_LEASE_TIMEOUT=3"]
+
+
+def wait_for(condition, timeout: float, what: str, every: float = 0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(every)  # polling a condition, with a deadline
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    port = free_port()
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    client = redis.Redis(port=port)
+
+    def answers():
+        try:
+            return client.ping()
+        except redis.ConnectionError:
+            return False
+
+    try:
+        wait_for(answers, 20, "redis-server to answer")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+class TimedRequests(list):
+    """A site's `requests`, with when each came."""
+
+    def __init__(self):
+        super().__init__()
+        self.times: list[float] = []
+
+    def append(self, path):
+        self.times.append(time.monotonic())
+        super().append(path)
+
+
+def timed(sites):
+    for site in sites:
+        site.requests = TimedRequests()
+
+
+def popen_cli(*args, log):
+    return subprocess.Popen([sys.executable, "-m", "clinicwatch.cli", *map(str, args)], stdout=log,
+                            stderr=subprocess.STDOUT, text=True)
+
+
+def posts_by_url(db_path):
+    db = open_db(db_path)
+    rows = {r["id"]: r for r in db.query("SELECT * FROM posts")}
+    return {r["url"]: {"title": r["title"], "text": r["text"], "content_hash": r["content_hash"],
+                       "minhash": r["minhash"], "is_relevant": r["is_relevant"], "published_at": r["published_at"],
+                       "duplicate_of": rows[r["duplicate_of"]]["url"] if r["duplicate_of"] else None}
+            for r in rows.values()}
+
+
+def fetch_rows(db_path):
+    return Counter((r["url"], r["status"], r["purpose"], r["error"]) for r in open_db(db_path).query(
+        "SELECT url, status, purpose, error FROM fetches"))
+
+
+def lease_holders(client) -> dict[str, str]:
+    return client.hgetall("clinicwatch:tokens")
+
+
+def test_two_workers_one_killed_end_as_a_single_process_crawl(tmp_path, redis_url):
+    sites = demo_sites() + other_sites()
+    with serve_sites(sites) as base_urls:
+        sources = write_sources(tmp_path / "sources.toml", base_urls, sites)
+        single = tmp_path / "single.db"
+        clinicwatch("crawl", "--sources", sources, "--db", single, "--allow-private-hosts", *POLITE)
+        single_paths = {site.name: Counter(site.requests) for site in sites}
+        timed(sites)
+
+        distributed = tmp_path / "distributed.db"
+        client = redis.Redis.from_url(redis_url, decode_responses=True)
+        logs = {name: open(tmp_path / f"{name}.log", "w") for name in ("coordinator", "worker-a", "worker-b")}
+        coordinator = popen_cli("crawl", "--sources", sources, "--db", distributed, "--allow-private-hosts",
+                                "--redis", redis_url, *POLITE, *DISTRIBUTED, log=logs["coordinator"])
+        wait_for(lambda: client.hget("clinicwatch:run", "status") == "running", 60, "the run to be seeded")
+        worker_a = popen_cli("worker", "--redis", redis_url, "--exit-when-idle", log=logs["worker-a"])
+        worker_b = popen_cli("worker", "--redis", redis_url, "--exit-when-idle", log=logs["worker-b"])
+        # Kill worker A once it has sent some results of a site it holds: mid-site, mid-run.
+        tag = f":{worker_a.pid}/"
+
+        def a_is_mid_site():
+            held = [site for site, token in lease_holders(client).items() if tag in token]
+            return held if held and any(client.llen(f"clinicwatch:results:{site}:{lease_holders(client).get(site)}")
+                                        for site in held) else None
+
+        killed_sites = wait_for(a_is_mid_site, 120, "worker A to be crawling a site")
+        worker_a.send_signal(signal.SIGKILL)
+        worker_a.wait(10)
+        try:
+            assert coordinator.wait(300) == 0, (tmp_path / "coordinator.log").read_text()[-3000:]
+            assert worker_b.wait(60) == 0
+        finally:
+            for process in (coordinator, worker_b):
+                if process.poll() is None:
+                    process.kill()
+            for log in logs.values():
+                log.close()
+
+    # The database ends as the single-process crawl left it.
+    expected, got = posts_by_url(single), posts_by_url(distributed)
+    assert sorted(got) == sorted(expected)
+    for url, fields in expected.items():
+        assert got[url] == fields, url
+    assert fetch_rows(distributed) == fetch_rows(single)
+    db = open_db(distributed)
+    run = db["crawl_runs"].get(db.execute("SELECT MAX(id) FROM crawl_runs").fetchone()[0])
+    assert run["status"] in ("ok", "partial") and run["posts_new"] == len(expected)
+
+    # Politeness across workers: requests to one site never closer than its delay, and no page
+    # asked twice except on the sites the killed worker held (re-queued work).
+    for site in sites:
+        times = site.requests.times
+        gaps = [b - a for a, b in zip(times, times[1:])]
+        # The server notes a request when its thread parses it: up to a few tens of ms late on a busy
+        # machine. Two workers on one site would show gaps near zero.
+        assert gaps and min(gaps) >= DELAY - 0.08, (site.name, min(gaps))
+        if site.name not in killed_sites:
+            assert Counter(site.requests) == single_paths[site.name], site.name
+
+    # stats shows the workers of the run and what each did: only B's results were stored.
+    stats = clinicwatch("stats", "--db", distributed).stdout
+    assert f"workers of run {run['id']}" in stats
+    workers = {r["worker"]: r for r in db.query("SELECT * FROM run_workers WHERE run_id = ?", [run["id"]])}
+    assert sum(r["sites"] for r in workers.values()) == len(sites)
+    assert not any(name.endswith(f":{worker_a.pid}") and r["sites"] == 0 for name, r in workers.items())
+    assert sum(r["fetches"] for r in workers.values()) == run["pages_fetched"]
