@@ -137,6 +137,12 @@ def test_two_workers_one_killed_end_as_a_single_process_crawl(tmp_path, redis_ur
         killed_sites = wait_for(a_is_mid_site, 120, "worker A to be crawling a site")
         worker_a.send_signal(signal.SIGKILL)
         worker_a.wait(10)
+        # Kill the coordinator too once it has stored a few sites; started again, it resumes the run.
+        wait_for(lambda: client.scard("clinicwatch:stored") >= 2, 120, "two sites stored")
+        coordinator.send_signal(signal.SIGKILL)
+        coordinator.wait(10)
+        coordinator = popen_cli("crawl", "--sources", sources, "--db", distributed, "--allow-private-hosts",
+                                "--redis", redis_url, *POLITE, *DISTRIBUTED, log=logs["coordinator"])
         try:
             assert coordinator.wait(300) == 0, (tmp_path / "coordinator.log").read_text()[-3000:]
             assert worker_b.wait(60) == 0
@@ -154,8 +160,10 @@ def test_two_workers_one_killed_end_as_a_single_process_crawl(tmp_path, redis_ur
         assert got[url] == fields, url
     assert fetch_rows(distributed) == fetch_rows(single)
     db = open_db(distributed)
+    assert db.execute("SELECT COUNT(*) FROM crawl_runs").fetchone()[0] == 1  # resumed, not started again
     run = db["crawl_runs"].get(db.execute("SELECT MAX(id) FROM crawl_runs").fetchone()[0])
     assert run["status"] in ("ok", "partial") and run["posts_new"] == len(expected)
+    assert "resuming distributed run" in (tmp_path / "coordinator.log").read_text()
 
     # Politeness across workers: requests to one site never closer than its delay, and no page
     # asked twice except on the sites the killed worker held (re-queued work).
@@ -165,6 +173,8 @@ def test_two_workers_one_killed_end_as_a_single_process_crawl(tmp_path, redis_ur
         # The server notes a request when its thread parses it: up to a few tens of ms late on a busy
         # machine. Two workers on one site would show gaps near zero.
         assert gaps and min(gaps) >= DELAY - 0.08, (site.name, min(gaps))
+        # The workers crawled with the coordinator's -s (the default delay is 0.5 s, randomized).
+        assert sorted(gaps)[len(gaps) // 2] < DELAY + 0.1, site.name
         if site.name not in killed_sites:
             assert Counter(site.requests) == single_paths[site.name], site.name
 
