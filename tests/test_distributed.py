@@ -185,3 +185,52 @@ def test_two_workers_one_killed_end_as_a_single_process_crawl(tmp_path, redis_ur
     assert sum(r["sites"] for r in workers.values()) == len(sites)
     assert not any(name.endswith(f":{worker_a.pid}") and r["sites"] == 0 for name, r in workers.items())
     assert sum(r["fetches"] for r in workers.values()) == run["pages_fetched"]
+
+
+def test_a_lease_is_one_worker_s_and_an_expired_one_goes_to_the_next(redis_url):
+    from crawler.distributed.runstate import RunState
+
+    state = RunState.from_url(redis_url)
+    state.seed(7, {"DOWNLOAD_DELAY": "2"}, {"a": {"site_id": 1}, "b": {"site_id": 2}})
+    assert state.active()["run_id"] == "7" and state.settings() == {"DOWNLOAD_DELAY": "2"}
+    site_a, token_a = state.take("w1", 60_000)
+    site_b, token_b = state.take("w2", 0)  # expires at once
+    assert (site_a, site_b) == ("a", "b") and state.unfinished() == 2
+    assert state.take("w3", 60_000)[0] == "b"  # the expired lease, taken over
+    assert state.take("w4", 60_000) is None  # a is still w1's
+    # The first holder of b lost it: it cannot renew or complete it, and its results are dropped.
+    state.push_result("b", token_b, "record_fetch", (7, "http://b/", 200, None, 2, 10, "page"))
+    assert not state.renew("b", token_b, 60_000)
+    assert not state.complete("b", token_b, "w2")
+    assert not state.r.exists(state.key("results", "b", token_b))
+    state.push_result("a", token_a, "touch_post", ("http://a/post", 7))
+    assert state.complete("a", token_a, "w1")
+    message = state.next_done(1)
+    assert message == {"site": "a", "token": token_a, "worker": "w1"}
+    assert [entry for entry in state.result_entries("a", token_a)] == [["touch_post", ["http://a/post", 7]]]
+    state.stored(message)
+    assert state.is_stored("a") and state.next_done(0.1) is None and state.unfinished() == 1
+
+
+def test_a_worker_stopped_with_sigterm_gives_its_sites_back(tmp_path, redis_url):
+    sites = demo_sites()[:1]
+    with serve_sites(sites) as base_urls:
+        sources = write_sources(tmp_path / "sources.toml", base_urls, sites)
+        client = redis.Redis.from_url(redis_url, decode_responses=True)
+        with open(tmp_path / "coordinator.log", "w") as log, open(tmp_path / "worker.log", "w") as worker_log:
+            # A long delay: the site is far from done when the worker is stopped.
+            coordinator = popen_cli("crawl", "--sources", sources, "--db", tmp_path / "d.db", "--allow-private-hosts",
+                                    "--redis", redis_url, "-s", "DOWNLOAD_DELAY=5", "-s", "AUTOTHROTTLE_ENABLED=False",
+                                    log=log)
+            try:
+                wait_for(lambda: client.hget("clinicwatch:run", "status") == "running", 60, "the run to be seeded")
+                worker = popen_cli("worker", "--redis", redis_url, log=worker_log)
+                wait_for(lambda: client.zcard("clinicwatch:leases"), 60, "the worker to lease the site")
+                worker.send_signal(signal.SIGTERM)
+                assert worker.wait(60) == 0
+                # Given back: its deadline is now, so the next worker takes it without waiting.
+                assert client.zscore("clinicwatch:leases", sites[0].name) == 0
+                assert client.scard("clinicwatch:stored") == 0
+            finally:
+                coordinator.kill()
+                coordinator.wait(10)
