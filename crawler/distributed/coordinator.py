@@ -11,6 +11,7 @@ import logging
 from collections import defaultdict
 from pathlib import Path
 
+from crawler.process import CrawlDidNotStart
 from db import open_db, store
 from db.queries import known_posts, site_boilerplate_hashes
 from pipeline.pipelines import end_of_crawl
@@ -47,7 +48,11 @@ class Coordinator:
         """The run to coordinate: the one in Redis if it is this database's and still running
         (a restarted coordinator), else a new one."""
         run = self.state.active()
-        if run and run.get("db") == self.db_path:
+        if run and run.get("db") != self.db_path:
+            raise CrawlDidNotStart(f"run {run.get('run_id')} of {run.get('db')} is still going on in this Redis "
+                                   "database; use another (redis://HOST:PORT/N) for another database, or FLUSHDB "
+                                   "it if that run is abandoned")
+        if run:
             run_id = int(run["run_id"])
             row = self.db.execute("SELECT status FROM crawl_runs WHERE id = ?", [run_id]).fetchone()
             if row and row[0] in ("running", "failed"):
