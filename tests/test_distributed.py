@@ -126,28 +126,28 @@ def test_two_workers_one_killed_end_as_a_single_process_crawl(tmp_path, redis_ur
         wait_for(lambda: client.hget("clinicwatch:run", "status") == "running", 60, "the run to be seeded")
         worker_a = popen_cli("worker", "--redis", redis_url, "--exit-when-idle", log=logs["worker-a"])
         worker_b = popen_cli("worker", "--redis", redis_url, "--exit-when-idle", log=logs["worker-b"])
-        # Kill worker A once it has sent some results of a site it holds: mid-site, mid-run.
-        tag = f":{worker_a.pid}/"
-
-        def a_is_mid_site():
-            held = [site for site, token in lease_holders(client).items() if tag in token]
-            return held if held and any(client.llen(f"clinicwatch:results:{site}:{lease_holders(client).get(site)}")
-                                        for site in held) else None
-
-        killed_sites = wait_for(a_is_mid_site, 120, "worker A to be crawling a site")
-        worker_a.send_signal(signal.SIGKILL)
-        worker_a.wait(10)
-        # Kill the coordinator too once it has stored a few sites; started again, it resumes the run.
-        wait_for(lambda: client.scard("clinicwatch:stored") >= 2, 120, "two sites stored")
-        coordinator.send_signal(signal.SIGKILL)
-        coordinator.wait(10)
-        coordinator = popen_cli("crawl", "--sources", sources, "--db", distributed, "--allow-private-hosts",
-                                "--redis", redis_url, *POLITE, *DISTRIBUTED, log=logs["coordinator"])
         try:
+            # Kill worker A once it has sent some results of a site it holds: mid-site, mid-run.
+            tag = f":{worker_a.pid}/"
+
+            def a_is_mid_site():
+                held = [site for site, token in lease_holders(client).items() if tag in token]
+                return held if held and any(client.llen(f"clinicwatch:results:{site}:{lease_holders(client).get(site)}")
+                                            for site in held) else None
+
+            killed_sites = wait_for(a_is_mid_site, 120, "worker A to be crawling a site")
+            worker_a.send_signal(signal.SIGKILL)
+            worker_a.wait(10)
+            # Kill the coordinator too once it has stored a few sites; started again, it resumes the run.
+            wait_for(lambda: client.scard("clinicwatch:stored") >= 2, 120, "two sites stored")
+            coordinator.send_signal(signal.SIGKILL)
+            coordinator.wait(10)
+            coordinator = popen_cli("crawl", "--sources", sources, "--db", distributed, "--allow-private-hosts",
+                                    "--redis", redis_url, *POLITE, *DISTRIBUTED, log=logs["coordinator"])
             assert coordinator.wait(300) == 0, (tmp_path / "coordinator.log").read_text()[-3000:]
             assert worker_b.wait(60) == 0
         finally:
-            for process in (coordinator, worker_b):
+            for process in (coordinator, worker_a, worker_b):
                 if process.poll() is None:
                     process.kill()
             for log in logs.values():
@@ -222,6 +222,7 @@ def test_a_worker_stopped_with_sigterm_gives_its_sites_back(tmp_path, redis_url)
             coordinator = popen_cli("crawl", "--sources", sources, "--db", tmp_path / "d.db", "--allow-private-hosts",
                                     "--redis", redis_url, "-s", "DOWNLOAD_DELAY=5", "-s", "AUTOTHROTTLE_ENABLED=False",
                                     log=log)
+            worker = None
             try:
                 wait_for(lambda: client.hget("clinicwatch:run", "status") == "running", 60, "the run to be seeded")
                 worker = popen_cli("worker", "--redis", redis_url, log=worker_log)
@@ -232,5 +233,7 @@ def test_a_worker_stopped_with_sigterm_gives_its_sites_back(tmp_path, redis_url)
                 assert client.zscore("clinicwatch:leases", sites[0].name) == 0
                 assert client.scard("clinicwatch:stored") == 0
             finally:
-                coordinator.kill()
-                coordinator.wait(10)
+                for process in (coordinator, worker):
+                    if process and process.poll() is None:
+                        process.kill()
+                        process.wait(10)

@@ -18,6 +18,7 @@ import time
 from collections import Counter, defaultdict
 from urllib.parse import urljoin, urlsplit
 
+import redis
 from scrapy import Request, signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.exceptions import DontCloseSpider
@@ -301,7 +302,12 @@ def run_worker(redis_url: str, exit_when_idle: bool = False, poll: float = 1.0) 
     def next_run(_=None):
         if process.stopping:
             return
-        run = state.active()
+        try:
+            run = state.active()
+        except redis.RedisError as exc:  # Redis down for a while: wait for it, as for a run
+            logger.warning("worker %s: Redis: %s; trying again in %.0f s", name, exc, poll)
+            reactor.callLater(poll, next_run)
+            return
         if run and not (run["run_id"] in left and state.unfinished() == 0):
             settings = project_settings({**json.loads(run["settings"]), **WORKER_SETTINGS})
             logger.info("worker %s joins run %s", name, run["run_id"])
