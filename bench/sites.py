@@ -73,10 +73,8 @@ def source_url(spec: BlogSpec, port: int) -> str:
 # -- the server (its own process) -------------------------------------------------------------
 
 def make_site(spec: BlogSpec):
-    from bench.crawl import generated_post
+    from bench.crawl import GeneratedBlogStyle, generated_post
     from clinicwatch.demo.model import Chrome, DemoSite
-
-    from bench.crawl import GeneratedBlogStyle
 
     chrome = Chrome(tagline=f"{spec.name}, a generated clinic blog", cookie_notice="", newsletter_pitch="",
                     footer_cta="", comments=(), author_bios={})
@@ -293,7 +291,8 @@ def bare_crawl(sites: int, urls: list[str], workdir: Path) -> Measure:
     urls_file = workdir / "urls.txt"
     urls_file.write_text("\n".join(urls))
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", f"from bench.sites import bare_scrapy; bare_scrapy({str(urls_file)!r})"],
+    code = f"from bench.sites import bare_scrapy; bare_scrapy({str(urls_file)!r})"
+    process = subprocess.Popen([sys.executable, "-c", code],
                                cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     cpu, peak = wait_measured([process])
     return Measure("bare Scrapy, same pages and politeness", sites, len(urls), time.perf_counter() - start, cpu, peak)

@@ -159,7 +159,8 @@ class RunState:
         return (site, token) if site else None
 
     def renew(self, site: str, token: str, timeout_ms: int) -> bool:
-        return bool(self._renew(keys=[self.key("leases"), self.key("tokens")], args=[site, token, now_ms() + timeout_ms]))
+        deadline = now_ms() + timeout_ms
+        return bool(self._renew(keys=[self.key("leases"), self.key("tokens")], args=[site, token, deadline]))
 
     def push_result(self, site: str, token: str, name: str, args: tuple) -> None:
         self.r.rpush(self.key("results", site, token), json.dumps([name, encode(list(args))]))
