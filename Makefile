@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Extra pip flags, e.g. an index that serves CPU builds of torch on machines without a local wheel.
 PIP_FLAGS ?=
 
-.PHONY: demo test bench install dev clean browser audit
+.PHONY: demo test bench install dev clean browser redis audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -28,7 +28,7 @@ dev: $(VENV)/.installed-dev
 demo: install
 	$(BIN)/clinicwatch demo --db data/demo.db
 
-test: dev browser
+test: dev browser redis
 	$(BIN)/python -m pytest
 
 # Debian's chromium, for tests/test_browse.py and --render-js (tests/test_render_js.py). Where it cannot be
@@ -41,6 +41,17 @@ browser:
 	      || echo "could not install chromium: the browser test will be skipped"; \
 	  else \
 	    echo "chromium is missing and cannot be installed here (needs root and apt-get): the browser test will be skipped"; \
+	  fi; }
+
+# Debian's redis-server, for tests/test_distributed.py (which starts its own). Where it cannot be installed, that test is skipped.
+redis:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing redis-server (apt-get) for the distributed crawl test"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; } \
+	      || echo "could not install redis-server: the distributed crawl test will be skipped"; \
+	  else \
+	    echo "redis-server is missing and cannot be installed here (needs root and apt-get): the distributed crawl test will be skipped"; \
 	  fi; }
 
 bench: dev

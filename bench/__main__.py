@@ -12,7 +12,7 @@ import platform
 import sys
 import time
 
-BENCHMARKS = ["extraction", "summaries", "relevance", "dedup", "mentions", "crawl", "memory", "kills"]
+BENCHMARKS = ["extraction", "summaries", "relevance", "dedup", "mentions", "crawl", "memory", "kills", "sites"]
 
 
 def machine() -> str:

@@ -15,11 +15,12 @@ from crawler.process import CrawlDidNotStart, check_sources, run_crawl
 from crawler.sources import SourcesError, default_sources_path, load_sources
 from db import DatabaseError, default_db_path, open_db
 from db.lock import LockHeld, crawl_lock
-from db.queries import export_posts_query, failing_urls, last_runs, site_stats
+from db.queries import export_posts_query, failing_urls, last_runs, run_workers, site_stats
 from db.schema import DEFAULT_DB, schema_version
 from db.store import check_writable
 
 from . import terminal
+from .distributed import crawl_function, redis_option, worker, workers_text
 from .browse import serve as serve_database
 
 # Exit codes (documented in the README): 0 ok (also a crawl where some pages failed: see
@@ -52,6 +53,7 @@ def crawl_options(func):
                      callback=lambda ctx, _param, value: ctx.meta.__setitem__("crawl.render_js", value),
                      help="Render post pages that have no text in their HTML in headless Chromium "
                           "(/usr/bin/chromium); every request they make stays under the crawl's rules"),
+        redis_option,
     ]):
         func = option(func)
     return func
@@ -119,10 +121,12 @@ def do_crawl(sources_path, db_path, sites, max_pages_per_site, allow_private_hos
     with crawl_lock(path):
         click.echo(f"crawling {len(sources)} site(s) from {sources_path or default_sources_path()} into {path}",
                    err=True)
+        crawl = crawl_function(run_crawl)  # across machines with --redis
         try:
-            run = run_crawl(sources, path, max_pages_per_site=max_pages_per_site,
-                            allow_private_hosts=allow_private_hosts, scrapy_settings=settings,
-                            render_js=click.get_current_context().meta.get("crawl.render_js", False))
+            if click.get_current_context().meta.get("crawl.render_js"):
+                settings["CLINICWATCH_RENDER_JS"] = True  # a setting of the run: it reaches --redis workers too
+            run = crawl(sources, path, max_pages_per_site=max_pages_per_site,
+                        allow_private_hosts=allow_private_hosts, scrapy_settings=settings)
         except CrawlDidNotStart as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(terminal.run_line(run))
@@ -359,9 +363,10 @@ def stats(db_path, as_json):
     db = open_existing(db_path, read_only=True)
     per_site, runs, failing = site_stats(db), last_runs(db), failing_urls(db)
     if as_json:
-        click.echo(json.dumps({"sites": per_site, "runs": runs, "failing_urls": failing}, indent=2))
+        workers = run_workers(db, runs[0]["id"]) if runs else []
+        click.echo(json.dumps({"sites": per_site, "runs": runs, "failing_urls": failing, "workers": workers}, indent=2))
     else:
-        click.echo(terminal.stats_text(per_site, runs, failing))
+        click.echo(terminal.stats_text(per_site, runs, failing) + (workers_text(run_workers(db, runs[0]["id"])) if runs else ""))
 
 
 @cli.command()
@@ -511,6 +516,9 @@ def demo(db_path, keep_serving):
                 click.pause("")
             except (KeyboardInterrupt, click.Abort):
                 pass
+
+
+cli.add_command(worker)
 
 
 def main():

@@ -39,7 +39,7 @@ def run_spider(spider_class, settings, **spider_arguments):
 
 
 def run_crawl(sources, db_path: str, *, max_pages_per_site=None, allow_private_hosts=False,
-              scrapy_settings: dict | None = None, render_js: bool = False) -> dict:
+              scrapy_settings: dict | None = None) -> dict:
     """Crawl the sources into the database in this process; returns the run's crawl_runs row."""
     from crawler.spiders.clinic_blogs import ClinicBlogsSpider
 
@@ -47,8 +47,6 @@ def run_crawl(sources, db_path: str, *, max_pages_per_site=None, allow_private_h
                  "STATS_DUMP": False}
     if max_pages_per_site:
         overrides["CLINICWATCH_MAX_PAGES_PER_SITE"] = max_pages_per_site
-    if render_js:
-        overrides["CLINICWATCH_RENDER_JS"] = True
     settings = project_settings({**overrides, **(scrapy_settings or {})})
     preflight = open_db(db_path)
     check_writable(preflight)  # a bad database fails here, before any request goes out (exit 3)

@@ -25,6 +25,10 @@ CLINICWATCH_CONTACT = os.environ.get("CLINICWATCH_CONTACT", "")
 CLINICWATCH_RENDER_JS = False
 CLINICWATCH_RENDER_JS_TIMEOUT = 20.0  # seconds for one rendered page, everything it loads included
 CLINICWATCH_CHROMIUM = "/usr/bin/chromium"  # Debian's; never a downloaded browser
+# A crawl across machines (clinicwatch worker): sites one worker crawls at once, and how long a
+# site's lease lasts without renewal before another worker takes the site over.
+CLINICWATCH_WORKER_SITES = 32
+CLINICWATCH_LEASE_TIMEOUT = 60.0  # seconds
 
 # Politeness: say who we are, obey robots.txt, adapt to the server's speed.
 USER_AGENT = "clinicwatch/0.1 (research crawler of clinic blogs" + (

@@ -283,3 +283,8 @@ def export_posts_query(relevant_only: bool = False, sites: Iterable[str] = (), s
         where.append("id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)")
         params.append(match)
     return f"SELECT * FROM posts_export {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY id", params
+
+
+def run_workers(db: sqlite_utils.Database, run_id: int) -> list[dict]:
+    """The workers of a distributed run and what each did (none for a single-process run)."""
+    return list(db.query("SELECT * FROM run_workers WHERE run_id = ? ORDER BY worker", [run_id]))

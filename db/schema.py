@@ -448,5 +448,20 @@ CREATE TABLE failing_urls (
 """
 
 
+# A crawl spread over machines (`clinicwatch crawl --redis`): what each worker did in a run.
+V9_RUN_WORKERS = """
+CREATE TABLE run_workers (
+    run_id INTEGER NOT NULL REFERENCES crawl_runs(id),
+    worker TEXT NOT NULL,              -- host:pid of the `clinicwatch worker` process
+    sites INTEGER NOT NULL DEFAULT 0,  -- sites it crawled to the end (their results stored)
+    fetches INTEGER NOT NULL DEFAULT 0,
+    fetches_failed INTEGER NOT NULL DEFAULT 0,
+    posts INTEGER NOT NULL DEFAULT 0,  -- posts it sent (new, changed, unchanged or removed)
+    last_stored_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, worker)
+);
+"""
+
+
 MIGRATIONS: list[str] = [V1_INITIAL, V2_MENTIONS, V3_DUPLICATE_CLUSTERS, V4_SITE_BOILERPLATE, V5_FETCHED_URL_INDEX,
-                         V6_SUMMARY_FALLBACK, V7_VERSION_HISTORY, V8_FAILING_URLS]
+                         V6_SUMMARY_FALLBACK, V7_VERSION_HISTORY, V8_FAILING_URLS, V9_RUN_WORKERS]

@@ -415,3 +415,24 @@ def add_site_boilerplate(db: sqlite_utils.Database, site_id: int, paragraphs: It
             ).rowcount
             for paragraph_hash, text, posts in paragraphs
         )
+
+
+def adopt_run(db: sqlite_utils.Database, run_id: int) -> None:
+    """A distributed run resumed by a restarted coordinator: the run is this process's now (so no
+    other crawl marks it failed as the run of a dead process)."""
+    with transaction(db):
+        db.execute("UPDATE crawl_runs SET pid = ?, status = 'running', finished_at = NULL WHERE id = ?",
+                   [os.getpid(), run_id])
+
+
+def record_worker_lease(db: sqlite_utils.Database, run_id: int, worker: str, fetches: int, failed: int,
+                        posts: int) -> None:
+    """One site crawled by a worker of a distributed run, its results stored."""
+    with transaction(db):
+        db.execute(
+            """INSERT INTO run_workers (run_id, worker, sites, fetches, fetches_failed, posts, last_stored_at)
+               VALUES (?, ?, 1, ?, ?, ?, ?)
+               ON CONFLICT (run_id, worker) DO UPDATE SET sites = sites + 1, fetches = fetches + excluded.fetches,
+               fetches_failed = fetches_failed + excluded.fetches_failed, posts = posts + excluded.posts,
+               last_stored_at = excluded.last_stored_at""",
+            [run_id, worker, fetches, failed, posts, utcnow()])

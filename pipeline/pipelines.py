@@ -93,14 +93,7 @@ class StorePosts(UsesCrawlRun):
     def process_item(self, item):
         run = self.run
         if isinstance(item, PostPage):
-            record = store.PostRecord(
-                site_id=run.site_ids[item.site], url=item.canonical_url, fetched_url=item.url, text=item.text,
-                content_hash=item.content_hash, title=item.title, author=item.author,
-                published_at=item.published_at, date_source=item.date_source, is_relevant=item.is_relevant,
-                relevance_score=item.relevance_score, relevance_concepts=item.relevance_concepts,
-                minhash=item.minhash, extractor=item.extractor, etag=item.etag, last_modified=item.last_modified,
-                html=item.html,
-            )
+            record = post_record(item, run.site_ids[item.site])
             run.write(store.save_post, record, run.run_id)
         elif isinstance(item, UnchangedPost):
             run.write(store.touch_post, item.url, run.run_id)
@@ -111,10 +104,27 @@ class StorePosts(UsesCrawlRun):
     def close_spider(self):
         if self.run.database_error:
             return  # the crawl stopped on it; the next crawl links the copies
-        db = self.run.db
-        rewritten = self.run.write(remove_site_template, self.run.site_ids.values(), self.run.run_id)
-        logger.info("site template paragraphs removed from %d post(s)", rewritten)
-        changed = self.run.write(store.set_duplicates, duplicate_heads(dedup_signatures(db)))
-        logger.info("duplicates linked: %d post(s) changed cluster", changed)
-        # New and changed posts, and any stored before the current mention rules.
-        logger.info("posts scanned for mentions: %d", self.run.write(fill_pending_mentions))
+        end_of_crawl(self.run.write, self.run.db, self.run.site_ids.values(), self.run.run_id)
+
+
+def post_record(item: PostPage, site_id: int) -> store.PostRecord:
+    """What StorePosts writes for a PostPage (also what a distributed crawl's worker sends)."""
+    return store.PostRecord(
+        site_id=site_id, url=item.canonical_url, fetched_url=item.url, text=item.text,
+        content_hash=item.content_hash, title=item.title, author=item.author,
+        published_at=item.published_at, date_source=item.date_source, is_relevant=item.is_relevant,
+        relevance_score=item.relevance_score, relevance_concepts=item.relevance_concepts,
+        minhash=item.minhash, extractor=item.extractor, etag=item.etag, last_modified=item.last_modified,
+        html=item.html,
+    )
+
+
+def end_of_crawl(write, db, site_ids, run_id: int) -> None:
+    """The end-of-crawl steps, in order, each through write(step, *args) (CrawlRun.write, or a plain
+    call in a distributed crawl's coordinator)."""
+    rewritten = write(remove_site_template, site_ids, run_id)
+    logger.info("site template paragraphs removed from %d post(s)", rewritten)
+    changed = write(store.set_duplicates, duplicate_heads(dedup_signatures(db)))
+    logger.info("duplicates linked: %d post(s) changed cluster", changed)
+    # New and changed posts, and any stored before the current mention rules.
+    logger.info("posts scanned for mentions: %d", write(fill_pending_mentions))
