@@ -26,7 +26,6 @@ from tests.fixtures.hostile_sites import (
     listing_html,
     oversized,
     redirect,
-    robots,
     serve,
     serve_hostile,
     with_base,
