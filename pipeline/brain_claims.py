@@ -83,6 +83,9 @@ class Claim:
     # "context" (the sentence before, or the heading of its bullet list, names ketamine), "post"
     # (no treatment named near it, in a post that so far names ketamine more than any other).
     via: str
+    # Which path took it: "rule" (this module's words) or "encoder" (pipeline/claim_encoder.py,
+    # whose nearest prototype's concept is then `change`).
+    path: str = "rule"
 
 
 def sentences(text: str) -> list[str]:
@@ -103,6 +106,11 @@ def _attribution(clause: str, start: int) -> str | None:
         # "the ketamine infusion repairs synapses": the treatment named is ketamine.
         return "ketamine"
     return best[1] if best else None
+
+
+def lines_of(text: str) -> list[str]:
+    """The text's sentences, paragraph by paragraph, as the claim finder reads them."""
+    return [line for paragraph in _PARAGRAPH_BREAK.split(text) for line in sentences(paragraph)]
 
 
 def find_claims(text: str) -> list[Claim]:
