@@ -392,7 +392,7 @@ def relevance_check(paths):
     """Is a saved page (.html, .html.gz) or a text file (.txt) relevant, and why?
 
     Prints the score, the decision (relevant at 0.5 and above) and the sentences that say
-    ketamine changes the brain, with what ties each one to ketamine.
+    ketamine changes the brain, the path that took each (rule or encoder) and its tie to ketamine.
 
     \b
     Example:
@@ -418,7 +418,8 @@ def relevance_check(paths):
         click.echo(f"{path}: {decision} (score {result.score:.2f}, threshold {THRESHOLD})")
         click.echo(f"  concepts: {', '.join(result.concepts) or '-'}")
         for claim in result.claims:
-            click.echo(f"  claim ({claim.via}): {' '.join(claim.sentence.split())}")
+            path = f"rule, {claim.via}" if claim.path == "rule" else f"encoder, {claim.via}, {claim.change}"
+            click.echo(f"  claim ({path}): {' '.join(claim.sentence.split())}")
         if not result.claims:
             click.echo("  no sentence says ketamine changes the brain")
     if failed:

@@ -109,8 +109,8 @@ def _attribution(clause: str, start: int) -> str | None:
 
 
 def lines_of(text: str) -> list[str]:
-    """The text's sentences, paragraph by paragraph, as the claim finder reads them."""
-    return [line for paragraph in _PARAGRAPH_BREAK.split(text) for line in sentences(paragraph)]
+    """The text's sentences as the claim finder reads them, an empty line closing each paragraph."""
+    return [line for paragraph in _PARAGRAPH_BREAK.split(text) for line in [*sentences(paragraph), ""]]
 
 
 def find_claims(text: str) -> list[Claim]:

@@ -40,7 +40,7 @@ MIN_CHARS = 40
 
 BRAIN_WORD = re.compile(
     r"brain|neur(?!opath)|synap|connect|pathway|circuit|plastic|dendrit|\bgrow|regenerat|rewir|\bcells?\b|cortex|cortical"
-    r"|\bmatter\b|network|bdnf|\bspines?\b|sinap|collegament|conexion|wiring|repair|\bheal", re.IGNORECASE)
+    r"|\bmatter\b|network|bdnf|\bspines?\b|sinap|collegament|conexion|wiring|repair|\bheal(?!th)", re.IGNORECASE)
 # Runs of capitalised words are names ("The New Brain Institute"), whose brain word says nothing: on
 # the corpus set, a TMS institute's list of services and a neuropathic-pain release were taken.
 _NAME_RUN = re.compile(r"\b[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*)+")
@@ -156,7 +156,8 @@ def normalised(sentence: str) -> str:
 
 
 def candidates(lines: list[str]) -> list[tuple[str, str]]:
-    """(sentence, via) of the lines worth embedding: a brain word, attributable to ketamine."""
+    """(sentence, via) of the lines worth embedding: a brain word, attributable to ketamine. An empty
+    line is a paragraph break, which ends a neighbour's context (as in pipeline.brain_claims)."""
     found = []
     for i, line in enumerate(lines):
         if len(line) < MIN_CHARS or not BRAIN_WORD.search(_NAME_RUN.sub("", line)) or NOT_A_CLAIM.search(line):
@@ -169,7 +170,8 @@ def candidates(lines: list[str]) -> list[tuple[str, str]]:
             continue
         elif TREATMENT_REFERENCE.search(line):
             via = "reference"
-        elif any(KETAMINE_WORD.search(near) for near in lines[max(0, i - 1):i + 2]):
+        elif any(KETAMINE_WORD.search(near) and not COMPETITOR_WORD.search(near) for near in lines[max(0, i - 1):i + 2]):
+            # A neighbour naming a rival too ("Like ketamine, psilocybin may...") does not tie it.
             via = "context"
         else:
             continue
