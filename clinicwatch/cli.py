@@ -418,8 +418,8 @@ def relevance_check(paths):
         click.echo(f"{path}: {decision} (score {result.score:.2f}, threshold {THRESHOLD})")
         click.echo(f"  concepts: {', '.join(result.concepts) or '-'}")
         for claim in result.claims:
-            path = f"rule, {claim.via}" if claim.path == "rule" else f"encoder, {claim.via}, {claim.change}"
-            click.echo(f"  claim ({path}): {' '.join(claim.sentence.split())}")
+            why = f"rule, {claim.via}" if claim.path == "rule" else f"encoder, {claim.via}, {claim.change}"
+            click.echo(f"  claim ({why}): {' '.join(claim.sentence.split())}")
         if not result.claims:
             click.echo("  no sentence says ketamine changes the brain")
     if failed:
