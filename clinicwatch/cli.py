@@ -399,7 +399,7 @@ def relevance_check(paths):
         clinicwatch relevance-check saved/post.html notes/draft.txt
     """
     from pipeline.extract import ExtractionError, extract_file
-    from pipeline.relevance import THRESHOLD, assess_relevance
+    from pipeline.relevance import assess_relevance, explanation
 
     failed = 0
     for path in paths:
@@ -413,15 +413,7 @@ def relevance_check(paths):
             title, text = page.title or "", page.text
         else:
             title, text = "", Path(path).read_text(encoding="utf-8", errors="replace")
-        result = assess_relevance(title, text)
-        decision = "relevant" if result.is_relevant else "not relevant"
-        click.echo(f"{path}: {decision} (score {result.score:.2f}, threshold {THRESHOLD})")
-        click.echo(f"  concepts: {', '.join(result.concepts) or '-'}")
-        for claim in result.claims:
-            why = f"rule, {claim.via}" if claim.path == "rule" else f"encoder, {claim.via}, {claim.change}"
-            click.echo(f"  claim ({why}): {' '.join(claim.sentence.split())}")
-        if not result.claims:
-            click.echo("  no sentence says ketamine changes the brain")
+        click.echo(f"{path}: " + "\n".join(explanation(assess_relevance(title, text))))
     if failed:
         sys.exit(1)
 

@@ -333,6 +333,18 @@ def assess_relevance(title: str | None, text: str) -> Relevance:
     return Relevance(is_relevant=score >= THRESHOLD, score=score, concepts=concepts, claims=tuple(claims))
 
 
+def explanation(result: Relevance) -> list[str]:
+    """What `clinicwatch relevance-check` prints: the decision, the concepts, and each claim with
+    the path that took it (the rule's words, or the encoder and its nearest prototype's concept)
+    and what ties it to ketamine."""
+    lines = [f"{'relevant' if result.is_relevant else 'not relevant'} (score {result.score:.2f}, threshold {THRESHOLD})",
+             f"  concepts: {', '.join(result.concepts) or '-'}"]
+    for claim in result.claims:
+        why = f"rule, {claim.via}" if claim.path == "rule" else f"encoder, {claim.via}, {claim.change}"
+        lines.append(f"  claim ({why}): {' '.join(claim.sentence.split())}")
+    return lines if result.claims else [*lines, "  no sentence says ketamine changes the brain"]
+
+
 def _weighted_total(pattern: re.Pattern[str], title: str, text: str) -> int:
     return TITLE_WEIGHT * sum(concept_counts(pattern, title).values()) + sum(concept_counts(pattern, text).values())
 

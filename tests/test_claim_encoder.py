@@ -9,7 +9,7 @@ import pytest
 
 from pipeline import relevance
 from pipeline.claim_encoder import candidates
-from pipeline.relevance import assess_relevance
+from pipeline.relevance import assess_relevance, explanation
 
 CLINIC = "Ketamine infusions are offered at our clinic."
 # No lexicon word for the change: the rule alone does not take it.
@@ -26,6 +26,8 @@ def test_the_encoder_takes_a_wording_the_rule_misses_and_says_so(monkeypatch):
     taken = [claim for claim in result.claims if claim.path == "encoder"]
     assert taken and taken[0].via == "sentence" and "gone quiet" in taken[0].sentence
     assert result.concepts == ("ketamine", "brain_change")
+    # relevance-check says which path took the sentence.
+    assert f"  claim (encoder, sentence, brain_change): {taken[0].sentence}" in explanation(result)
     monkeypatch.setattr(relevance, "ENCODER_PATH", False)
     assert not assess_relevance(*QUIET_AREAS).is_relevant
 
