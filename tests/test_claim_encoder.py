@@ -59,3 +59,24 @@ def test_the_relevance_model_is_the_summaries_int8_model_without_torch():
     code = ("import sys; from pipeline.relevance import assess_relevance; "
             f"assert assess_relevance(*{QUIET_AREAS!r}).is_relevant; assert 'torch' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_change_said_of_ketamine_and_a_rival_together_is_said_of_ketamine(monkeypatch):
+    monkeypatch.setattr(relevance, "ENCODER_PATH", False)
+    both = ("Ketamine and psilocybin compared", "Our clinic offers ketamine for depression; some patients ask about "
+            "psilocybin.\n\nKetamine and psilocybin both promote neuroplasticity in the prefrontal cortex.")
+    result = assess_relevance(*both)
+    assert result.is_relevant and result.claims[0].via == "sentence"
+    rival_only = (both[0], both[1].replace("Ketamine and psilocybin both promote", "Psilocybin promotes"))
+    assert not assess_relevance(*rival_only).is_relevant
+
+
+def test_ketamine_reversing_the_changes_just_described_is_a_claim(monkeypatch):
+    monkeypatch.setattr(relevance, "ENCODER_PATH", False)
+    text = ("Depression leaves its mark. In people with long depression, connections between brain cells weaken. "
+            "These changes make it harder to feel pleasure. Ketamine can quickly reverse these changes.")
+    result = assess_relevance("Ketamine for depression", text)
+    assert result.is_relevant and result.claims[-1].change == "reverse these changes"
+    # Without a brain change just before, "these changes" says nothing of the brain.
+    elsewhere = "Depression leaves its mark on sleep and appetite.\n\nKetamine can quickly reverse these changes."
+    assert not assess_relevance("Ketamine for depression", elsewhere).claims
