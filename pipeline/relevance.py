@@ -49,7 +49,8 @@ lexicon rule could not do (real texts, dev split: lexicon rule precision 0.905 /
 claims 1.000 / 0.904; held-out 0.881 / 0.841 and 0.974 / 0.841). When the claims do not reach
 the threshold, a second path (pipeline/claim_encoder.py) compares candidate sentences with
 written prototypes through the shipped encoder (``encoder_score``): held-out 0.951 / 0.886, dev
-0.989 / 0.947, +10 ms of CPU a 440-word post. Measured in ``bench/relevance.py``.
+0.989 / 0.957 (with the two rule additions of pipeline.brain_claims, COORDINATED and
+REVERSES_THOSE), +10 ms of CPU a 440-word post. Measured in ``bench/relevance.py``.
 """
 
 from __future__ import annotations
