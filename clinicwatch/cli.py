@@ -351,14 +351,14 @@ def relevance_check(paths):
     """Is a saved page (.html, .html.gz) or a text file (.txt) relevant, and why?
 
     Prints the score, the decision (relevant at 0.5 and above) and the sentences that say
-    ketamine changes the brain, with what ties each one to ketamine.
+    ketamine changes the brain, the path that took each (rule or encoder) and its tie to ketamine.
 
     \b
     Example:
         clinicwatch relevance-check saved/post.html notes/draft.txt
     """
     from pipeline.extract import ExtractionError, extract_file
-    from pipeline.relevance import THRESHOLD, assess_relevance
+    from pipeline.relevance import assess_relevance, explanation
 
     failed = 0
     for path in paths:
@@ -372,14 +372,7 @@ def relevance_check(paths):
             title, text = page.title or "", page.text
         else:
             title, text = "", Path(path).read_text(encoding="utf-8", errors="replace")
-        result = assess_relevance(title, text)
-        decision = "relevant" if result.is_relevant else "not relevant"
-        click.echo(f"{path}: {decision} (score {result.score:.2f}, threshold {THRESHOLD})")
-        click.echo(f"  concepts: {', '.join(result.concepts) or '-'}")
-        for claim in result.claims:
-            click.echo(f"  claim ({claim.via}): {' '.join(claim.sentence.split())}")
-        if not result.claims:
-            click.echo("  no sentence says ketamine changes the brain")
+        click.echo(f"{path}: " + "\n".join(explanation(assess_relevance(title, text))))
     if failed:
         sys.exit(1)
 

@@ -65,6 +65,18 @@ NOT_A_CLAIM = re.compile(
     r"|\bmodel of\b|\bdeveloping brain\b|\bneonat\w*|\bfetal\b|\bfetus\w*|\bperinatal\b|\babbreviations?\b"
     r"|\bdisturb\w*|\bimpair\w*|\bdeficits?\b|\bbladder\b|\bkeywords?:|\bhypothes[ie]s\b|\btheories\b|\boverview\b|\bscience of\b", _I)
 
+# "Ketamine can reverse these changes" after a sentence saying how depression changes the brain:
+# the change is said one or two sentences before, in the paragraph (dev split: one clinic page said it only so).
+REVERSES_THOSE = re.compile(r"\b(?:revers|undo|undoe|counteract|repair|heal)\w* (?:all )?(?:these|those|such|that|this) "
+                            r"(?:changes|effects?|damage|deficits?|losses|loss|shrinkage|atrophy|alterations)\b", _I)
+# "ketamine and psilocybin promote neuroplasticity", "psychedelics like ketamine rebuild synapses":
+# a change said of both is said of ketamine too (comparison posts).
+_KETAMINE_NAME = r"(?:(?:es|ar)?ketamin[ea]|spravato|\bkap\b)"
+_RIVAL_NAME = (r"(?:psilocybin|psilocin|mdma|lsd|ayahuasca|dmt|psychedelics?|psychedelic drugs|ssris?|snris?|tms|ect"
+               r"|(?:traditional |conventional |standard |oral )?antidepressants?)")
+COORDINATED = re.compile(rf"{_KETAMINE_NAME}\w*(?: \([^)]*\))?,? (?:and|or|&|as well as|plus) (?:\w+ )?{_RIVAL_NAME}\b"
+                         rf"|\b{_RIVAL_NAME},? (?:and|or|&|like|such as|including|as well as) (?:\w+ )?{_KETAMINE_NAME}", _I)
+
 # A psychosis model or an anaesthesia harm study: the brain changes it reports are not a treatment's.
 HARM_CONTEXT = re.compile(r"\bhealthy (?:volunteers|subjects|controls|participants)\b|\bschizophreni\w*|\bneurotoxic\w*"
                           r"|\bneuro-?apoptosis\b|\bpsychotomimetic\b|\banesthesia\b|\banaesthesia\b", _I)
@@ -83,6 +95,9 @@ class Claim:
     # "context" (the sentence before, or the heading of its bullet list, names ketamine), "post"
     # (no treatment named near it, in a post that so far names ketamine more than any other).
     via: str
+    # Which path took it: "rule" (this module's words) or "encoder" (pipeline/claim_encoder.py,
+    # whose nearest prototype's concept is then `change`).
+    path: str = "rule"
 
 
 def sentences(text: str) -> list[str]:
@@ -102,7 +117,14 @@ def _attribution(clause: str, start: int) -> str | None:
     if best and best[1] == "reference" and KETAMINE_WORD.search(clause):
         # "the ketamine infusion repairs synapses": the treatment named is ketamine.
         return "ketamine"
+    if best and best[1] == "other" and COORDINATED.search(clause[:start]):
+        return "ketamine"
     return best[1] if best else None
+
+
+def lines_of(text: str) -> list[str]:
+    """The text's sentences as the claim finder reads them, an empty line closing each paragraph."""
+    return [line for paragraph in _PARAGRAPH_BREAK.split(text) for line in [*sentences(paragraph), ""]]
 
 
 def find_claims(text: str) -> list[Claim]:
@@ -115,19 +137,23 @@ def find_claims(text: str) -> list[Claim]:
         lines += sentences(paragraph)
         lines.append("")
     heading_names_ketamine = False
-    previous_names_ketamine = False
+    previous_names_ketamine, recent_changes = False, []
     ketamine_so_far = others_so_far = 0
     for line in lines:
         if not line:
             # A paragraph break ends the context of a sentence with no treatment in it: a footer's
             # "our clinic helps the brain regrow connections" is not about the ketamine above it.
-            previous_names_ketamine = False
+            previous_names_ketamine, recent_changes = False, []
             continue
         names_ketamine = bool(KETAMINE_WORD.search(line))
         ketamine_so_far += len(KETAMINE_WORD.findall(line))
         others_so_far += len(COMPETITOR_WORD.findall(line))
         bullet = bool(_BULLET.match(line))
         change = CHANGE.search(line) if not NOT_A_CLAIM.search(line) else None
+        reversal = REVERSES_THOSE.search(line)
+        if reversal and names_ketamine and any(recent_changes):
+            claims.append(Claim(line, reversal.group(0), "sentence"))
+            change = None
         if change:
             via = None
             for clause in _CLAUSE_END.split(line):
@@ -150,4 +176,6 @@ def find_claims(text: str) -> list[Claim]:
             if line.endswith(":") or (len(line) < 90 and not line.endswith(".")):
                 heading_names_ketamine = names_ketamine
         previous_names_ketamine = names_ketamine or (previous_names_ketamine and not COMPETITOR_WORD.search(line))
+        # The brain change the reversal refers to may be one sentence further back ("These changes reflect...").
+        recent_changes = [*recent_changes[-1:], bool(CHANGE.search(line))]
     return claims

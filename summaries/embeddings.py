@@ -7,7 +7,7 @@ loading never reaches for the network unless the caller allows it.
 
 Two runtimes compute the same function:
 - "onnx-int8" (the default on a CPU): the model exported once to ONNX, its weights quantized
-  to int8, run by ONNX Runtime one sentence at a time on a pool of threads (summaries/onnx_int8.py).
+  to int8, run by ONNX Runtime one sentence at a time on a pool of threads (pipeline/onnx_int8.py).
   About a third less CPU time than float32 (bench/summaries.py); embeddings at a cosine of 0.99 from float32's on
   average (0.98 at worst on the clinic press releases).
 - "torch": float32 (on the GPU when there is one), sentences batched by token length, so
@@ -193,12 +193,12 @@ class SentenceEncoder:
         self.runtime = self._choose_runtime(runtime)
         self._onnx = None
         if self.runtime == "onnx-int8":
-            from .onnx_int8 import Int8SentenceModel
+            from pipeline.onnx_int8 import Int8SentenceModel
 
             self._onnx = Int8SentenceModel.for_encoder(self)
 
     def _choose_runtime(self, requested: str) -> str:
-        from .onnx_int8 import onnx_runtime_available
+        from pipeline.onnx_int8 import onnx_runtime_available
 
         problems = {
             "it runs on the CPU only": self.device.type != "cpu",
@@ -226,7 +226,7 @@ class SentenceEncoder:
     def runtime_params(self) -> dict:
         """How the embeddings were computed, for a summary's params."""
         if self._onnx is not None:
-            from .onnx_int8 import EXPORT_VERSION
+            from pipeline.onnx_int8 import EXPORT_VERSION
 
             return {"runtime": self.runtime, "onnxruntime": self._onnx.version, "export": EXPORT_VERSION,
                     "max_tokens": MAX_TOKENS}

@@ -115,7 +115,7 @@ def test_relevance_check_prints_score_decision_and_the_claims(tmp_path):
     result = CliRunner().invoke(cli, ["relevance-check", str(tmp_path / "post.html.gz"), str(tmp_path / "insurance.txt")])
     assert result.exit_code == 0, result.output
     first, second = result.output.split("insurance.txt: ")
-    assert "post.html.gz: relevant (score" in first and f"claim (sentence): {claim}" in first
+    assert "post.html.gz: relevant (score" in first and f"claim (rule, sentence): {claim}" in first
     assert second.startswith("not relevant (score 0.") and "no sentence says ketamine changes the brain" in second
 
 

@@ -28,7 +28,7 @@ from summaries.batch import summarize_pending
 from summaries.embeddings import files_digest, weight_files
 from summaries.extractive import select_sentences, sentence_count
 from summaries.faithfulness import fallback_reason, unsupported_details
-from summaries.onnx_int8 import EXPORT_VERSION, cached_model_path
+from pipeline.onnx_int8 import EXPORT_VERSION, cached_model_path
 from tests.conftest import clinicwatch
 
 # Test posts written for these tests, in the manner of clinic blogs.

@@ -9,6 +9,10 @@ The model is exported and quantized once, on first use, into the cache directory
 ($CLINICWATCH_CACHE_DIR, else the user cache directory), under the weights' digest: other
 weights under the same name get their own file. Nothing is downloaded.
 
+It lives in pipeline/ because the relevance rule's sentence model (pipeline/sentence_model.py)
+runs the same cached file; torch is imported only to build the file, never to run it, so a crawl
+whose model is cached does not import torch.
+
 Each sentence runs on its own, not in a padded batch: dynamic quantization scales a batch's
 activations together, so a sentence's embedding would otherwise depend on which sentences
 shared its batch, and summaries on --batch-size. Unpadded single sentences cost about the
@@ -26,7 +30,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
-import torch
 
 # Part of the cached file's name: change it when the export or the quantization changes.
 EXPORT_VERSION = "int8-pc-fused-v2"
@@ -51,8 +54,10 @@ def cached_model_path(name: str, revision: str) -> Path:
     return cache_dir() / "onnx" / f"{slug}-{revision}-{EXPORT_VERSION}.onnx"
 
 
-def export_float(encoder: torch.nn.Module, example: torch.Tensor, path: Path) -> None:
+def export_float(encoder: "torch.nn.Module", example: "torch.Tensor", path: Path) -> None:
     """The pooled encoder as a float32 ONNX graph with any batch size and sequence length."""
+    import torch
+
     with warnings.catch_warnings(), torch.no_grad():
         # The TorchScript exporter warns that it is deprecated and that traced shapes are
         # constants; the axes that vary are declared below, and the result is checked by the tests.
@@ -94,7 +99,7 @@ def quantize(float_path: Path, int8_path: Path) -> None:
         logging.disable(logging.NOTSET)
 
 
-def build_int8_model(encoder: torch.nn.Module, example: torch.Tensor, path: Path, config) -> None:
+def build_int8_model(encoder: "torch.nn.Module", example: "torch.Tensor", path: Path, config) -> None:
     """Export, fuse and quantize into path; written under a temporary name and renamed, so a
     concurrent run or a crash never leaves a half-written model where the cache looks."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -130,10 +135,12 @@ class Int8SentenceModel:
 
     @classmethod
     def for_encoder(cls, encoder) -> "Int8SentenceModel":
-        """The int8 model of a summaries.embeddings.SentenceEncoder (duck-typed: this module is
-        what embeddings loads, so it does not import it back), exported on first use."""
+        """The int8 model of a summaries.embeddings.SentenceEncoder (duck-typed: pipeline may not
+        import summaries), exported on first use."""
         path = cached_model_path(encoder.name, encoder.revision)
         if not path.is_file():
+            import torch
+
             example = torch.tensor(encoder.token_ids(["An example sentence for tracing the model."]))
             build_int8_model(encoder.pooled, example, path, encoder.model.config)
         return cls(path)
