@@ -28,8 +28,12 @@ import tempfile
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:  # annotations only: torch is imported when a model is built
+    import torch
 
 # Part of the cached file's name: change it when the export or the quantization changes.
 EXPORT_VERSION = "int8-pc-fused-v2"
