@@ -65,3 +65,12 @@ class RefusePrivateAddresses(CachingThreadedResolver):
             _refusals[name.lower()] = message
             raise RefusedAddress(message)
         return address
+
+
+def follow_run_settings(reactor, settings) -> None:
+    """A process that runs several crawls with their own settings (`clinicwatch worker`) installs
+    one resolver when it starts, before it knows any run: each run's CLINICWATCH_ALLOW_PRIVATE_HOSTS
+    is applied to it here, so the run's flag, not the worker's, decides."""
+    resolver = getattr(reactor, "resolver", None)
+    if isinstance(resolver, RefusePrivateAddresses):
+        resolver.allow_private = settings.getbool("CLINICWATCH_ALLOW_PRIVATE_HOSTS")

@@ -16,7 +16,7 @@ import json
 import logging
 import time
 from collections import Counter, defaultdict
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import redis
 from scrapy import Request, signals
@@ -25,6 +25,7 @@ from scrapy.exceptions import DontCloseSpider
 
 from crawler import settings as project
 from crawler.process import project_settings
+from crawler.resolver import follow_run_settings
 from crawler.sources import Source
 from crawler.spiders.clinic_blogs import ClinicBlogsSpider
 from pipeline.urls import normalize_url
@@ -225,15 +226,8 @@ class WorkerSpider(ClinicBlogsSpider):
             self.known_by_url[normalize_url(row["url"])] = row
             self.known_by_url[normalize_url(row["fetched_url"])] = row
         logger.info("site %s leased (%d site(s) in hand)", site, len(self.leases))
-        for request in (
-            self.follow(source, source.url, self.parse_listing, "listing", listing_depth=0),
-            self.follow(source, urljoin(source.url, "/robots.txt"), self.parse_robots, "robots",
-                        handle_httpstatus_all=True),
-            *(self.follow(source, url, self.parse_sitemap, "sitemap") for url in source.sitemaps),
-            *(self.follow(source, url, self.parse_feed, "feed") for url in source.feeds),
-        ):
-            if request:
-                self.crawler.engine.crawl(request)
+        for request in self.site_start_requests(source):
+            self.crawler.engine.crawl(request)
 
     def site_quiet(self, site: str) -> None:
         """Nothing of the site in flight: ask for its known posts nothing named (once), else done."""
@@ -310,6 +304,7 @@ def run_worker(redis_url: str, exit_when_idle: bool = False, poll: float = 1.0) 
             return
         if run and not (run["run_id"] in left and state.unfinished() == 0):
             settings = project_settings({**json.loads(run["settings"]), **WORKER_SETTINGS})
+            follow_run_settings(reactor, settings)
             logger.info("worker %s joins run %s", name, run["run_id"])
             done = process.crawl(Crawler(WorkerSpider, settings), state=state, worker=name, run_id=int(run["run_id"]))
             done.addErrback(lambda failure: logger.error("worker crawl of run %s failed: %s", run["run_id"],

@@ -6,7 +6,11 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from scrapy.exceptions import CannotResolveHostError, DownloadCancelledError, IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    IgnoreRequest,
+)
 from twisted.internet.error import DNSLookupError
 
 from crawler.resolver import refusal_of

@@ -119,15 +119,19 @@ class ClinicBlogsSpider(scrapy.Spider):
 
     async def start(self):
         for site in self.sources:
-            for request in (
-                self.follow(site, site.url, self.parse_listing, "listing", listing_depth=0),
-                None if self.reads_robots_of_middleware else self.follow(
-                    site, urljoin(site.url, "/robots.txt"), self.parse_robots, "robots", handle_httpstatus_all=True),
-                *(self.follow(site, url, self.parse_sitemap, "sitemap") for url in site.sitemaps),
-                *(self.follow(site, url, self.parse_feed, "feed") for url in site.feeds),
-            ):
-                if request:
-                    yield request
+            for request in self.site_start_requests(site):
+                yield request
+
+    def site_start_requests(self, site: Source) -> list[scrapy.Request]:
+        """A site's first requests: its listing, sitemaps and feeds (robots.txt: see the module docstring)."""
+        requests = (
+            self.follow(site, site.url, self.parse_listing, "listing", listing_depth=0),
+            None if self.reads_robots_of_middleware else self.follow(
+                site, urljoin(site.url, "/robots.txt"), self.parse_robots, "robots", handle_httpstatus_all=True),
+            *(self.follow(site, url, self.parse_sitemap, "sitemap") for url in site.sitemaps),
+            *(self.follow(site, url, self.parse_feed, "feed") for url in site.feeds),
+        )
+        return [request for request in requests if request]
 
     def request_unvisited_known_posts(self):
         """spider_idle: ask for the known posts nothing named this run (once each)."""
