@@ -86,10 +86,15 @@ def about_ketamine(text: str) -> bool:
     return ketamine_subject("", text) >= FOCUS_SUBJECT
 
 
-def claim_bonus(text: str) -> float:
+def claims_something(text: str) -> bool:
+    """Do the mention rules find a claim (rapid relief, lasting effects, safety, success rates ...) or a mechanism?"""
+    return any(category in ("claim", "mechanism") for category, _, _ in sentence_mentions(text))
+
+
+def claim_bonus(text: str, claims: bool) -> float:
     """What the rules already see in a sentence: ketamine named, a claim or a mechanism, brain change."""
     bonus = NAMES_KETAMINE_BONUS if names_ketamine(text) else 0.0
-    if any(category in ("claim", "mechanism") for category, _, _ in sentence_mentions(text)):
+    if claims:
         bonus += CLAIM_BONUS
     if PLASTICITY.search(text):
         bonus += BRAIN_BONUS
@@ -104,10 +109,12 @@ OUTCOME = re.compile(
     re.IGNORECASE)
 
 
-def says_outcome(text: str) -> bool:
-    """Does the sentence say something about the brain or the patient's outcome (a claim or a mechanism)?"""
-    return OUTCOME.search(text) is not None or PLASTICITY.search(text) is not None or any(
-        category in ("claim", "mechanism") for category, _, _ in sentence_mentions(text))
+def says_outcome(text: str, claims: bool | None = None) -> bool:
+    """Does the sentence say something about the brain or the patient's outcome? `claims`: claims_something(text),
+    when the caller has it."""
+    if OUTCOME.search(text) or PLASTICITY.search(text):
+        return True
+    return claims_something(text) if claims is None else claims
 
 
 def pieces(candidates: list[Sentence]) -> list[list[int]]:
@@ -300,10 +307,11 @@ class ExtractiveSummarizer:
         first_must = then_must = None
         if about_ketamine(text):
             closeness = (embeddings @ self.prototypes.T).max(axis=1)
-            bonus = np.array([claim_bonus(s.text) for s in candidates], dtype=np.float32)
+            claims = [claims_something(s.text) for s in candidates]
+            bonus = np.array([claim_bonus(s.text, c) for s, c in zip(candidates, claims)], dtype=np.float32)
             relevance = relevance + FOCUS_POSITION_BONUS * earliness + FOCUS_WEIGHT * (closeness + bonus)
             first_must = np.array([names_ketamine(s.text) for s in candidates])
-            then_must = np.array([says_outcome(s.text) for s in candidates])
+            then_must = np.array([says_outcome(s.text, c) for s, c in zip(candidates, claims)])
         else:
             relevance = relevance + POSITION_BONUS * earliness
         chosen = select_pieces(
