@@ -11,8 +11,8 @@ many summaries the two runtimes pick identically. The articles are news, not cli
 but their references were written by people.
 
 Speed is measured on clinic-length texts: the clinic press releases in shared/ (about 430
-words each), summarized as the batch runner does (default 2-4 sentences, 16 posts a call,
-model loading excluded; 3-5 sentences, 50-120 words): posts per second of wall time, and CPU seconds per post (all
+words each), summarized as the batch runner does (default 3-5 sentences, 50-120 words, 16 posts a call,
+model loading excluded): posts per second of wall time, and CPU seconds per post (all
 threads), with the load average, since the machine may be shared. The speed bar is judged
 on wall time; on a busy machine (load average above the core count when the run starts) wall
 time also measures the neighbours, so the run says so and prints what the CPU time alone
