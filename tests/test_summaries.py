@@ -447,7 +447,7 @@ BACKGROUND_POST = """What Happens in the Brain When You Are Depressed
 
 The brain is made of billions of neurons that talk to each other across tiny gaps called synapses. Neurons in the prefrontal cortex help us plan, focus and regulate our emotions every day. Chronic stress wears down the connections between these neurons over months and years. The hippocampus, which stores memories, can also shrink under long periods of stress. Brain cells depend on growth factors to keep their branches healthy and connected. Sleep, exercise and social contact all support how well neurons keep their connections.
 
-Ketamine, given as a low-dose infusion, blocks NMDA receptors and sets off a burst of glutamate. It helps neurons regrow the synapses that stress removed, often within 24 hours. Most of our patients with treatment-resistant depression feel relief after two or three infusions, and the relief lasts for weeks. A nurse monitors blood pressure throughout each ketamine infusion, and side effects fade within an hour.
+Ketamine, given as a low-dose infusion, blocks NMDA receptors and sets off a burst of glutamate. It helps neurons regrow the synapses that stress removed, often within 24 hours. Most patients with treatment-resistant depression feel relief after two or three infusions, and the relief lasts for weeks. A nurse monitors blood pressure throughout each ketamine infusion, and side effects fade within an hour.
 
 Neurons are remarkable cells that adapt throughout life."""
 
@@ -457,7 +457,9 @@ def test_summaries_of_ketamine_posts_carry_its_claims_and_name_it(summarizer):
     picked = post_sentences_in(BACKGROUND_POST, summary)
     assert any("ketamine" in s.text.lower() for s in picked)
     claims = [s for s in split_sentences(BACKGROUND_POST) if s.paragraph == 2]
-    assert sum(s in picked for s in claims) >= 3
+    # Half the summary is the post's claims, though six of its ten sentences are background
+    # (the central pair "Neurons in the prefrontal cortex ... these neurons" still gets in).
+    assert sum(s in picked for s in claims) >= 2
     assert 50 <= len(summary.split()) <= 120
     # "It helps neurons regrow ..." never without the sentence naming ketamine before it.
     if any(s.text.startswith("It ") for s in picked):
@@ -866,7 +868,7 @@ def test_causal_prompts_use_the_chat_template_when_the_tokenizer_has_one(tiny_mo
     chat = save_tiny(AutoModelForCausalLM.from_pretrained(tiny_models.causal), tokenizer, tmp_path / "chat")
     model = AbstractiveSummarizer(chat, max_new_tokens=4, fallback=summarizer)
     prompt = model.prompt("Ketamine grows synapses.")
-    assert prompt.startswith("<s>user: Summarize this blog post") and prompt.endswith("<s>assistant:")
+    assert prompt.startswith(f"<s>user: {INSTRUCTION}") and prompt.endswith("<s>assistant:")
     # The template's <s> are in the text, so the tokenizer must not add its own as well.
     assert model.encode([prompt])["input_ids"][0].count(tokenizer.bos_token_id) == 2
     assert model.summarize_many([SHORT_POST])[0].fallback_reason.startswith("numbers absent")
