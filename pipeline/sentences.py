@@ -180,3 +180,45 @@ def rejection_reason(sentence: Sentence) -> str | None:
 
 def is_candidate(sentence: Sentence) -> bool:
     return rejection_reason(sentence) is None
+
+
+# A sentence that leans on the one before it: it opens with a pronoun or demonstrative ("It",
+# "This surge", "These"), a connective ("However", "In other words", "For example"), a definite
+# reference to something already said ("The answer", "The drug", "Others"), a quotation (whose
+# speaker is named elsewhere), or points at a picture or a list. Alone in a summary it reads as
+# a reply to text the reader does not have (issue 14: about a quarter of the summaries did).
+_OPENING_QUOTE = "[\"'\u201c\u2018(]*"
+DEPENDS_ON_PREVIOUS = re.compile(
+    rf"""
+    ^(?:[-*\u2022\u25cf\u25aa\u25e6]\s*)*{_OPENING_QUOTE}(?:
+        it['\u2019]?s?\s+is\s+(?!important|worth|essential|crucial|vital|helpful|useful)
+      | it['\u2019]s\s+(?!important|worth|essential|crucial|vital|helpful|useful)
+      | (?:it(?!['\u2019]s\b|\s+is\b)|its|they|they['\u2019](?:re|ve|ll)|their|them|this|these|that|that['\u2019]s|those|such
+           |he|she|his|her|here|here['\u2019]s)\b
+      | (?:however|but|and|or|so|yet|thus|hence|therefore|additionally|furthermore|moreover|also|still|nonetheless
+           |nevertheless|instead(?!\s+of)|then|thereafter|similarly|likewise|otherwise|consequently|meanwhile|besides|plus
+           |again|rather|indeed|conversely|accordingly|subsequently|not\s+only\s+that|no,|yes,|unlike\s+(?:this|these|that|those|it|them))\b
+      | in\s+(?:addition(?!\s+to)|other\s+words|fact|turn|short|contrast|particular|this|that|these|those|both)\b
+      | for\s+(?:example|instance|this\s+reason|these\s+reasons|that\s+reason)\b
+      | on\s+the\s+other\s+hand\b | as\s+a\s+result\b | as\s+(?:such|well)\b | even\s+so\b
+      | because\s+of\b | (?:after|despite|due\s+to)\s+(?:this|these|that|those|it)\b
+      | \w+ly,
+      | (?:\S+\s+){{1,3}}(?:also|then)\b
+      | (?:other|others|another)\b
+      | the\s+(?:other|latter|former|same|rest|answer|reason|result|results|finding|findings|improvement|effect
+           |effects|challenge|catch|study|trial|researchers|drug|medication|process|difference|following|list
+           |table|chart|image|picture|graph|figure|good\s+news|bad\s+news|key|problem|goal)\b
+    )
+    | ^[^,;:]{{1,40}},\s+(?:it|its|they|their|this|these|those|he|she)\b
+    | ^{_OPENING_QUOTE}[\u201c"]
+    | \b(?:this|these)\b(?!\s+(?:year|month|week|day)s?\b)
+    | ^(?:\S+\s+){{0,5}}?(?:it|they|them)\b(?!.*\b(?:ketamine|esketamine|spravato)\b)
+    | \b(?:below|above)\b | \bthe\s+following\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def depends_on_previous(text: str) -> bool:
+    """Does the sentence need the sentence before it to be understood (see DEPENDS_ON_PREVIOUS)?"""
+    return DEPENDS_ON_PREVIOUS.search(text) is not None

@@ -44,9 +44,11 @@ from .extractive import ExtractiveSummarizer
 from .faithfulness import fallback_reason
 from .summary import Summary
 
+# The focus of the extractive summaries (issue 14): what the post says ketamine does, named, not the
+# background any article about the brain contains. The faithfulness check still judges the result.
 INSTRUCTION = (
-    "Summarize this blog post in two or three sentences. Say only what the post says: "
-    "no names, numbers, drugs or claims that it does not contain."
+    "In three to five sentences, say what this post claims ketamine does to the brain and for patients. "
+    "Say only what the post says: no names, numbers, drugs or claims it does not contain."
 )
 MAX_NEW_TOKENS = 128
 # Longer inputs cost quadratic attention and memory for little gain in a blog post's summary.

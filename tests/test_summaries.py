@@ -15,7 +15,7 @@ import torch
 
 import db
 from db.store import PostRecord, mark_removed, save_post, set_duplicates, upsert_site
-from pipeline.sentences import Sentence, is_candidate, rejection_reason, split_sentences
+from pipeline.sentences import Sentence, depends_on_previous, is_candidate, rejection_reason, split_sentences
 from summaries import (
     ExtractiveSummarizer,
     ModelNotAvailableError,
@@ -26,7 +26,7 @@ from summaries import (
 from summaries.abstractive import INSTRUCTION, AbstractiveSummarizer, chunk_sentences
 from summaries.batch import summarize_pending
 from summaries.embeddings import files_digest, weight_files
-from summaries.extractive import select_sentences, sentence_count
+from summaries.extractive import about_ketamine, pieces, select_pieces, sentence_count
 from summaries.faithfulness import fallback_reason, unsupported_details
 from pipeline.onnx_int8 import EXPORT_VERSION, cached_model_path
 from tests.conftest import clinicwatch
@@ -332,6 +332,13 @@ def test_sentence_count_grows_with_post_length():
     assert sentence_count(700, 3, 3) == 3
 
 
+def choose(relevance, similarity, piece_of, words=None, **kwargs):
+    words = words or [10] * len(relevance)
+    settings = {"min_sentences": 1, "max_sentences": 5, "min_words": 0, "max_words": None} | kwargs
+    return select_pieces(np.asarray(relevance, dtype=np.float32), np.asarray(similarity, dtype=np.float32),
+                         piece_of, words, **settings)
+
+
 def test_mmr_prefers_a_new_point_over_a_near_copy():
     central = np.array([1.0, 0.0, 0.0])
     near_copy = np.array([0.99, 0.14, 0.0])
@@ -339,27 +346,124 @@ def test_mmr_prefers_a_new_point_over_a_near_copy():
     embeddings = np.array([central, near_copy, other_side]) / np.linalg.norm(
         [central, near_copy, other_side], axis=1, keepdims=True
     )
-    no_bonus = np.zeros(3)
-    assert select_sentences(embeddings, no_bonus, 1) == [0]
-    assert select_sentences(embeddings, no_bonus, 2) == [0, 2]
-    assert select_sentences(embeddings, no_bonus, 2, mmr_lambda=1.0) == [0, 1]
+    centroid = embeddings.mean(axis=0) / np.linalg.norm(embeddings.mean(axis=0))
+    relevance, similarity = embeddings @ centroid, embeddings @ embeddings.T
+    singles = [[0], [1], [2]]
+    assert choose(relevance, similarity, singles, max_sentences=1) == [0]
+    assert choose(relevance, similarity, singles, min_sentences=2, max_sentences=2) == [0, 2]
+    assert choose(relevance, similarity, singles, min_sentences=2, max_sentences=2, mmr_lambda=1.0) == [0, 1]
 
 
-def test_position_bonus_breaks_a_tie_for_the_earlier_sentence():
-    embeddings = np.array([[0.0, 1.0], [1.0, 0.0]])
-    assert select_sentences(embeddings, np.array([0.0, 1.0]), 1) == [1]
-    assert select_sentences(embeddings, np.array([1.0, 0.0]), 1) == [0]
+def test_a_sentence_that_leans_on_the_one_before_comes_with_it():
+    # Row 1 is the best sentence but needs row 0; row 2 stands alone.
+    relevance, similarity = [0.1, 0.9, 0.5], np.eye(3)
+    assert sorted(choose(relevance, similarity, [[0], [0, 1], [2]], min_sentences=2, max_sentences=2)) == [0, 1]
+    # No room for the pair: the sentence standing alone is taken instead of the half.
+    assert choose(relevance, similarity, [[0, 1], [2]], max_sentences=1) == [2]
+
+
+def test_summaries_grow_to_the_minimum_words_and_stop_before_the_maximum():
+    relevance, similarity = [0.9, 0.8, 0.7, 0.6, 0.5], np.eye(5)
+    singles = [[i] for i in range(5)]
+    assert choose(relevance, similarity, singles, [20] * 5, min_sentences=3, min_words=50) == [0, 1, 2]
+    assert choose(relevance, similarity, singles, [10] * 5, min_sentences=3, min_words=50) == [0, 1, 2, 3, 4]
+    # The 70-word second-best sentence would pass 120 words: the next one is taken.
+    assert choose(relevance, similarity, singles, [60, 70, 20, 20, 20], min_sentences=3, min_words=50,
+                  max_words=120) == [0, 2, 3]
+
+
+def test_the_first_sentence_chosen_meets_the_must_and_then_the_second():
+    relevance, similarity = [0.9, 0.8, 0.2, 0.1], np.eye(4)
+    singles = [[i] for i in range(4)]
+    names = np.array([False, False, True, False])
+    outcome = np.array([False, False, False, True])
+    assert choose(relevance, similarity, singles, min_sentences=3, first_must=names, then_must=outcome)[:2] == [2, 3]
+    # A must no piece meets is no constraint.
+    assert choose(relevance, similarity, singles, max_sentences=1, first_must=np.zeros(4, dtype=bool)) == [0]
+
+
+@pytest.mark.parametrize("text", [
+    "It blocks NMDA receptors within minutes of the first infusion.",
+    "This surge activates a different receptor, AMPA, which starts a cascade.",
+    "However, the improvement can fade after a few weeks without boosters.",
+    "The answer lies in how the brain rebuilds its synapses after stress.",
+    "In other words, repeated treatments grow more synapses across the brain.",
+    "Additionally, ketamine increases BDNF in the prefrontal cortex of rats.",
+    "Today, it is used off-label for depression at much lower doses.",
+    "Patients can see the changes in the picture above after six sessions.",
+    "\u201cI felt better than I had in years,\u201d one patient told the clinic.",
+    "Most patients receive it as an outpatient and go home within two hours.",
+])
+def test_sentences_that_lean_on_the_one_before_are_recognised(text):
+    assert depends_on_previous(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Ketamine blocks NMDA receptors within minutes of the first infusion.",
+    "Many patients feel relief from depression within hours of a ketamine infusion.",
+    "It is important to eat lightly before a ketamine infusion appointment.",
+    "Instead of raising serotonin, ketamine acts on the glutamate system of the brain.",
+    "In addition to faster relief, ketamine lowers suicidal thoughts in many patients.",
+    "Side effects of ketamine usually fade within an hour of each infusion.",
+])
+def test_sentences_that_stand_alone_are_not_flagged(text):
+    assert not depends_on_previous(text)
+
+
+def test_pieces_join_a_sentence_to_its_antecedents_and_drop_orphans():
+    post = """Ketamine at Low Doses
+
+It rebuilds synapses within a day. Ketamine blocks NMDA receptors in the prefrontal cortex. This surge of glutamate releases BDNF. These changes last for about a week after one infusion."""
+    candidates = [s for s in split_sentences(post) if is_candidate(s)]
+    assert [s.text[:10] for s in candidates] == ["It rebuild", "Ketamine b", "This surge", "These chan"]
+    # The first leans on a heading, which no summary may hold; the chain of three is kept whole.
+    assert pieces(candidates) == [[], [1], [1, 2], [1, 2, 3]]
+
+
+def test_focus_is_for_posts_about_ketamine():
+    assert about_ketamine(REWIRING_POST) and about_ketamine(LONG_POST)
+    assert not about_ketamine("Regular exercise raises BDNF and helps neurons grow new synapses. "
+                              "A brisk walk each day improves mood within weeks.")
 
 
 # --- summaries ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("post", [REWIRING_POST, SHORT_POST, TRAP_POST, LONG_POST])
-def test_summary_is_two_to_four_sentences_of_the_post_in_order(summarizer, post):
+def test_summary_is_three_to_five_standalone_sentences_of_the_post_in_order(summarizer, post):
     summary = summarizer.summarize(post)
     picked = post_sentences_in(post, summary)
-    assert len(picked) == sentence_count(len(post.split()), 2, 4)
+    usable = [s for s in split_sentences(post) if is_candidate(s)]
+    assert min(3, len(usable)) <= len(picked) <= 5
+    assert len(summary.split()) <= 120
     assert [s.position for s in picked] == sorted(s.position for s in picked)
     assert all(is_candidate(s) for s in picked)
+    positions = {s.position for s in picked}
+    assert all(s.position - 1 in positions for s in picked if depends_on_previous(s.text))
+
+
+# A clinic post written for this test: its most central sentences are brain background any article
+# could contain; its claims about ketamine sit among them, one of them opening with "It".
+BACKGROUND_POST = """What Happens in the Brain When You Are Depressed
+
+The brain is made of billions of neurons that talk to each other across tiny gaps called synapses. Neurons in the prefrontal cortex help us plan, focus and regulate our emotions every day. Chronic stress wears down the connections between these neurons over months and years. The hippocampus, which stores memories, can also shrink under long periods of stress. Brain cells depend on growth factors to keep their branches healthy and connected. Sleep, exercise and social contact all support how well neurons keep their connections.
+
+Ketamine, given as a low-dose infusion, blocks NMDA receptors and sets off a burst of glutamate. It helps neurons regrow the synapses that stress removed, often within 24 hours. Most patients with treatment-resistant depression feel relief after two or three infusions, and the relief lasts for weeks. A nurse monitors blood pressure throughout each ketamine infusion, and side effects fade within an hour.
+
+Neurons are remarkable cells that adapt throughout life."""
+
+
+def test_summaries_of_ketamine_posts_carry_its_claims_and_name_it(summarizer):
+    summary = summarizer.summarize(BACKGROUND_POST)
+    picked = post_sentences_in(BACKGROUND_POST, summary)
+    assert any("ketamine" in s.text.lower() for s in picked)
+    claims = [s for s in split_sentences(BACKGROUND_POST) if s.paragraph == 2]
+    # Half the summary is the post's claims, though six of its ten sentences are background
+    # (the central pair "Neurons in the prefrontal cortex ... these neurons" still gets in).
+    assert sum(s in picked for s in claims) >= 2
+    assert 50 <= len(summary.split()) <= 120
+    # "It helps neurons regrow ..." never without the sentence naming ketamine before it.
+    if any(s.text.startswith("It ") for s in picked):
+        assert claims[0] in picked
 
 
 def test_headings_questions_calls_and_contacts_are_never_picked(summarizer, encoder):
@@ -380,9 +484,7 @@ def test_a_post_with_no_candidate_sentence_gets_an_empty_summary(summarizer):
 
 
 def test_longer_posts_get_longer_summaries(summarizer):
-    assert len(post_sentences_in(LONG_POST, summarizer.summarize(LONG_POST))) > len(
-        post_sentences_in(SHORT_POST, summarizer.summarize(SHORT_POST))
-    )
+    assert len(summarizer.summarize(LONG_POST).split()) > len(summarizer.summarize(SHORT_POST).split())
 
 
 def test_summarize_many_equals_one_at_a_time(summarizer):
@@ -403,7 +505,9 @@ def test_summarizer_describes_itself(summarizer, encoder):
     assert summarizer.method == "extractive"
     assert summarizer.model == encoder.name
     assert summarizer.model_revision == encoder.revision
-    assert summarizer.params["min_sentences"] == 2 and summarizer.params["max_sentences"] == 4
+    assert summarizer.params["min_sentences"] == 3 and summarizer.params["max_sentences"] == 5
+    assert summarizer.params["min_words"] == 50 and summarizer.params["max_words"] == 120
+    assert summarizer.params["focus"]["prototypes"] > 0
     assert summarizer.params["runtime"] == "onnx-int8"
 
 
@@ -764,7 +868,7 @@ def test_causal_prompts_use_the_chat_template_when_the_tokenizer_has_one(tiny_mo
     chat = save_tiny(AutoModelForCausalLM.from_pretrained(tiny_models.causal), tokenizer, tmp_path / "chat")
     model = AbstractiveSummarizer(chat, max_new_tokens=4, fallback=summarizer)
     prompt = model.prompt("Ketamine grows synapses.")
-    assert prompt.startswith("<s>user: Summarize this blog post") and prompt.endswith("<s>assistant:")
+    assert prompt.startswith(f"<s>user: {INSTRUCTION}") and prompt.endswith("<s>assistant:")
     # The template's <s> are in the text, so the tokenizer must not add its own as well.
     assert model.encode([prompt])["input_ids"][0].count(tokenizer.bos_token_id) == 2
     assert model.summarize_many([SHORT_POST])[0].fallback_reason.startswith("numbers absent")
