@@ -1,5 +1,6 @@
 import subprocess
 import sys
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
@@ -41,3 +42,21 @@ def crawled_demo(tmp_path_factory):
         yield SimpleNamespace(sites=sites, base_urls=base_urls, sources=sources, db_path=db_path, result=result,
                               db=open_db(db_path), expected=expected_posts(sites, base_urls),
                               non_posts=non_post_urls(sites, base_urls))
+
+
+@contextmanager
+def recorded_crawler(tmp_path, sources, **settings):
+    """A Scrapy crawler with the real CrawlRun extension, its run opened over a SQLite file in
+    tmp_path, for unit tests of the components that write through it."""
+    from scrapy.utils.test import get_crawler
+
+    from pipeline.crawl_run import CrawlRun
+
+    crawler = get_crawler(settings_dict={**settings, "CLINICWATCH_DB": str(tmp_path / "clinicwatch.db"),
+                                         "EXTENSIONS": {"pipeline.crawl_run.CrawlRun": 100}})
+    run = crawler.get_extension(CrawlRun)
+    run.spider_opened(SimpleNamespace(sources=list(sources)))  # all CrawlRun reads of the spider: its sources
+    try:
+        yield crawler
+    finally:
+        run.db.close()

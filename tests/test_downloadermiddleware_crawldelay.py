@@ -13,11 +13,20 @@ from scrapy.core.downloader import Slot
 from scrapy.http import TextResponse
 from scrapy.utils.test import get_crawler
 
+from clinicwatch.demo.markup import sitemap_urlset, xml_page
 from crawler.downloadermiddlewares.crawldelay import ObeyCrawlDelay
 from tests.conftest import clinicwatch
-from tests.fixtures.hostile_sites import HostileSite, good_post, html, listing_html, robots, serve, serve_hostile, \
-    with_base, write_hostile_sources
-from clinicwatch.demo.markup import sitemap_urlset, xml_page
+from tests.fixtures.hostile_sites import (
+    HostileSite,
+    good_post,
+    html,
+    listing_html,
+    robots,
+    serve,
+    serve_hostile,
+    with_base,
+    write_hostile_sources,
+)
 
 
 def downloader(slots):

@@ -3,18 +3,17 @@ saying on the fetch row, with the setting's name, when a body inflates past its 
 
 import gzip
 import zlib
-from types import SimpleNamespace
 
 import pytest
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
-from scrapy.utils.test import get_crawler
 
 from crawler.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from crawler.downloadermiddlewares.sizelimits import SizeLimits
 from crawler.sources import Source
 from pipeline.crawl_run import CrawlRun
+from tests.conftest import recorded_crawler
 
 SITE = Source("Harbor Clinic", "https://harbor.example/blog/")
 MAXSIZE, SITEMAP_MAXSIZE = 10_000, 20_000
@@ -23,14 +22,9 @@ BOMB = gzip.compress(b"\0" * 1_000_000)  # about 1 KB inflating to 1 MB
 
 @pytest.fixture
 def crawler(tmp_path):
-    """A crawler with the real CrawlRun extension, its run opened over a SQLite file in tmp_path."""
-    crawler = get_crawler(settings_dict={"DOWNLOAD_MAXSIZE": MAXSIZE, "CLINICWATCH_MAX_SITEMAP_BYTES": SITEMAP_MAXSIZE,
-                                         "CLINICWATCH_DB": str(tmp_path / "clinicwatch.db"),
-                                         "EXTENSIONS": {"pipeline.crawl_run.CrawlRun": 100}})
-    run = crawler.get_extension(CrawlRun)
-    run.spider_opened(SimpleNamespace(sources=[SITE]))  # all CrawlRun reads of the spider: its sources
-    yield crawler
-    run.db.close()
+    """A crawler with the real CrawlRun extension (tests.conftest.recorded_crawler)."""
+    with recorded_crawler(tmp_path, [SITE], DOWNLOAD_MAXSIZE=MAXSIZE, CLINICWATCH_MAX_SITEMAP_BYTES=SITEMAP_MAXSIZE) as crawler:
+        yield crawler
 
 
 def inflate(crawler, request: Request, body: bytes, encoding: bytes = b"gzip") -> Response:

@@ -12,13 +12,14 @@ from types import SimpleNamespace
 import pytest
 
 from clinicwatch.demo.markup import sitemap_urlset, xml_page
+from clinicwatch.demo.model import Page
 from db import open_db, store
 from db.schema import MIGRATIONS, schema_version
 from tests.conftest import FAST, clinicwatch
 from tests.fixtures.hostile_sites import (
+    HTML,
     MIB,
     PNG_BYTES,
-    HTML,
     HostileSite,
     good_post,
     hostile_sites,
@@ -31,7 +32,6 @@ from tests.fixtures.hostile_sites import (
     with_base,
     write_hostile_sources,
 )
-from clinicwatch.demo.model import Page
 
 # As tests/test_bad_input.py crawls them.
 HOSTILE_SETTINGS = ["--max-pages-per-site", "60", "-s", "DOWNLOAD_TIMEOUT=5", "-s", "RETRY_TIMES=1",
@@ -210,7 +210,10 @@ def test_robots_txt_is_never_skipped(tmp_path):
     from scrapy.http.request import NO_CALLBACK
     from scrapy.utils.test import get_crawler
 
-    from crawler.downloadermiddlewares.knownfailures import KnownFailure, SkipKnownFailures
+    from crawler.downloadermiddlewares.knownfailures import (
+        KnownFailure,
+        SkipKnownFailures,
+    )
     from pipeline.crawl_run import CrawlRun
 
     crawler = get_crawler(settings_dict={"CLINICWATCH_DB": str(tmp_path / "db.sqlite"),

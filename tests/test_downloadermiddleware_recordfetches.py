@@ -1,7 +1,6 @@
 """crawler.downloadermiddlewares.recordfetches: every fetch, failed ones included, a row of
 `fetches`, with a failure described in words that say what to check."""
 
-from types import SimpleNamespace
 
 import pytest
 from scrapy import Request
@@ -14,7 +13,6 @@ from scrapy.exceptions import (
     ResponseDataLossError,
 )
 from scrapy.http import HtmlResponse
-from scrapy.utils.test import get_crawler
 from twisted.internet.error import ConnectionLost
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseNeverReceived
@@ -24,6 +22,7 @@ from crawler.downloadermiddlewares.recordfetches import RecordFetches, describe_
 from crawler.downloadermiddlewares.sizelimits import SizeLimits
 from crawler.sources import Source
 from pipeline.crawl_run import CrawlRun
+from tests.conftest import recorded_crawler
 
 SITE = Source("Harbor Clinic", "https://harbor.example/blog/")
 
@@ -69,14 +68,9 @@ def test_a_cancelled_download_names_the_size_limit():
 
 @pytest.fixture
 def crawler(tmp_path):
-    """A crawler with the real CrawlRun extension, its run opened over a SQLite file in tmp_path."""
-    crawler = get_crawler(settings_dict={"DOWNLOAD_MAXSIZE": 10_000, "CLINICWATCH_MAX_SITEMAP_BYTES": 20_000,
-                                         "CLINICWATCH_DB": str(tmp_path / "clinicwatch.db"),
-                                         "EXTENSIONS": {"pipeline.crawl_run.CrawlRun": 100}})
-    run = crawler.get_extension(CrawlRun)
-    run.spider_opened(SimpleNamespace(sources=[SITE]))  # all CrawlRun reads of the spider: its sources
-    yield crawler
-    run.db.close()
+    """A crawler with the real CrawlRun extension (tests.conftest.recorded_crawler)."""
+    with recorded_crawler(tmp_path, [SITE], DOWNLOAD_MAXSIZE=10_000, CLINICWATCH_MAX_SITEMAP_BYTES=20_000) as crawler:
+        yield crawler
 
 
 def fetches(crawler) -> list[dict]:

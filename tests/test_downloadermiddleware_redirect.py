@@ -2,13 +2,11 @@
 with FollowsRedirectsOnce, which stops a redirect loop at its first repeat and says on the fetch
 row why a redirect was not followed (a loop, too many, a target that is not http)."""
 
-from types import SimpleNamespace
 
 import pytest
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse
-from scrapy.utils.test import get_crawler
 
 from crawler.downloadermiddlewares.redirect import (
     MetaRefreshMiddleware,
@@ -16,6 +14,7 @@ from crawler.downloadermiddlewares.redirect import (
 )
 from crawler.sources import Source
 from pipeline.crawl_run import CrawlRun
+from tests.conftest import recorded_crawler
 
 SITE = Source("Harbor Clinic", "https://harbor.example/blog/")
 BASE = "https://harbor.example"
@@ -23,14 +22,9 @@ BASE = "https://harbor.example"
 
 @pytest.fixture
 def crawler(tmp_path):
-    """A crawler with the real CrawlRun extension, its run opened over a SQLite file in tmp_path."""
-    crawler = get_crawler(settings_dict={"REDIRECT_MAX_TIMES": 3, "METAREFRESH_MAXDELAY": 5,
-                                         "CLINICWATCH_DB": str(tmp_path / "clinicwatch.db"),
-                                         "EXTENSIONS": {"pipeline.crawl_run.CrawlRun": 100}})
-    run = crawler.get_extension(CrawlRun)
-    run.spider_opened(SimpleNamespace(sources=[SITE]))  # all CrawlRun reads of the spider: its sources
-    yield crawler
-    run.db.close()
+    """A crawler with the real CrawlRun extension (tests.conftest.recorded_crawler)."""
+    with recorded_crawler(tmp_path, [SITE], REDIRECT_MAX_TIMES=3, METAREFRESH_MAXDELAY=5) as crawler:
+        yield crawler
 
 
 def redirect(mw, request: Request, location: str, status: int = 302):

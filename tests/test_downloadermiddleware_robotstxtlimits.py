@@ -2,14 +2,12 @@
 A 5xx answer disallows the whole site (and says so on its fetch row); only the first
 CLINICWATCH_MAX_ROBOTS_BYTES, cut at a line end, are parsed as rules."""
 
-from types import SimpleNamespace
 
 import pytest
 from protego import Protego
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 from scrapy.http.request import NO_CALLBACK
-from scrapy.utils.test import get_crawler
 
 from crawler.downloadermiddlewares.robotstxtlimits import (
     DISALLOW_ALL,
@@ -18,6 +16,7 @@ from crawler.downloadermiddlewares.robotstxtlimits import (
 )
 from crawler.sources import Source
 from pipeline.crawl_run import CrawlRun
+from tests.conftest import recorded_crawler
 
 SITE = Source("Harbor Clinic", "https://harbor.example/blog/")
 ROBOTS = "https://harbor.example/robots.txt"
@@ -26,14 +25,9 @@ MAX_BYTES = 60
 
 @pytest.fixture
 def crawler(tmp_path):
-    """A crawler with the real CrawlRun extension, its run opened over a SQLite file in tmp_path."""
-    crawler = get_crawler(settings_dict={"CLINICWATCH_MAX_ROBOTS_BYTES": MAX_BYTES,
-                                         "CLINICWATCH_DB": str(tmp_path / "clinicwatch.db"),
-                                         "EXTENSIONS": {"pipeline.crawl_run.CrawlRun": 100}})
-    run = crawler.get_extension(CrawlRun)
-    run.spider_opened(SimpleNamespace(sources=[SITE]))  # all CrawlRun reads of the spider: its sources
-    yield crawler
-    run.db.close()
+    """A crawler with the real CrawlRun extension (tests.conftest.recorded_crawler)."""
+    with recorded_crawler(tmp_path, [SITE], CLINICWATCH_MAX_ROBOTS_BYTES=MAX_BYTES) as crawler:
+        yield crawler
 
 
 def rules_request() -> Request:
