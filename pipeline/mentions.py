@@ -237,6 +237,9 @@ _NOT_A_PHONE_BEFORE = re.compile(
     r"|licen[cs]e|tracking|serial)(?:\s*(?:number|no\.?|#))?)\W{0,3}$", re.IGNORECASE)
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _hedged(text: str, match: re.Match[str]) -> bool:
     before = text[max(0, match.start() - 80):match.start()]
     clause = _CLAUSE_START.match(before)
@@ -280,11 +283,12 @@ def sentence_mentions(text: str) -> list[tuple[str, str, str]]:
     """
     found = []
     folded = fold_case(text)
+    has_digit = _DIGIT.search(text) is not None  # every phone match has one; its rule has no literals
     question = text.rstrip().rstrip("\"'”’)").endswith("?") and bool(_ASKING.match(text))
     for category, rules in COMPILED.items():
         taken: list[tuple[int, int]] = []
         for concept, pattern, literals in rules:
-            if not literals.may_match(text, folded):
+            if not literals.may_match(text, folded) or (concept == "phone" and not has_digit):
                 continue
             if concept in NOT_WHEN and NOT_WHEN[concept].search(text):
                 continue
