@@ -24,13 +24,15 @@ from db.store import save_many_mentions
 
 from .required_text import LiteralFilter, fold_case
 
-# 2: sentences split by sentencex, line breaks ending one (1: pysbd).
-RULES_VERSION = "mentions-3"
+# 2: sentences split by sentencex, line breaks ending one (1: pysbd). 4: claims not made when
+# negated, hedged or asked; success rates need a figure; fax and id numbers are not phones.
+RULES_VERSION = "mentions-4"
 
 @dataclass(frozen=True)
 class Rule:
     concept: str
     pattern: str
+    case_sensitive: bool = False  # proper nouns: journal and author names
 
 
 @dataclass(frozen=True)
@@ -43,17 +45,19 @@ class Mention:
 
 
 # What gets better, for claims of rapid relief: not when an appointment or a lab finding is.
-_EFFECT = r"\b(?:relie\w*|eas(?:e|es|ed|ing)|lifts?|lifted|fix(?:es|ed)?|works?|improv\w*|feel(?:s|ing)?\s+better)\b"
+_EFFECT = r"\b(?:relie\w*|reduced\s+symptoms|(?:decrease|reduction)\s+in\s+(?:\w+\s+)?symptoms|eas(?:e|es|ed|ing)|lifts?|lifted|fix(?:es|ed)?|works?|improv\w*|feel(?:s|ing)?\s+better)\b"
+# A word in a rule's gap that is not a negation ("the FDA has not approved" is no approval).
+_NO_NEGATION = r"(?!(?:not|never|yet|rarely|seldom)\b)"
 _NUMBER_WORD = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|a\s+few|a\s+couple\s+of)"
 
 RULES: dict[str, list[Rule]] = {
     "mechanism": [
         Rule("metaplasticity", r"\bmetaplastic\w*"),
         Rule("trkb", r"\btrkb\b|\btropomyosin[- ]receptor[- ]kinase[- ]b\b"),
-        Rule("bdnf", r"\bbdnf\b|\bbrain[- ]derived\s+neurotrophic\s+factor\b"),
+        Rule("bdnf", r"\bbdnf\b|\bbrain[- ]derived\s+(?:neurotrophic\s+|growth\s+)factor\b"),
         Rule("mtor", r"\bmtor(?:c1)?\b|\b(?:mammalian|mechanistic)\s+target\s+of\s+rapamycin\b"),
-        Rule("nmda", r"\bnmda\b|\bn-methyl-d-aspartate\b"),
-        Rule("ampa", r"\bampa\b"),
+        Rule("nmda", r"\bnmdar?s?\b|\bn-methyl-d-aspartate\b"),
+        Rule("ampa", r"\bampar?s?\b|\bamino-3-hydroxy-5-methyl-4-isoxazole-?propionic\b"),
         Rule("glutamate", r"\bglutamat\w*"),
         # Formation or regrowth of synapses, or of connections between neurons.
         Rule("synaptogenesis",
@@ -72,7 +76,7 @@ RULES: dict[str, list[Rule]] = {
              r"depress(?:ion|ed|ive)\b|\btrd\b"),
         Rule("bipolar_depression", r"\bbipolar\s+(?:i\s+|ii\s+)?(?:depression|disorder)\b|\bbipolar\b"),
         Rule("depression",
-             r"\b(?:major\s+)?depress(?:ion|ions|ive|ed)\b|\bseasonal\s+affective\s+disorder\b|\bpostpartum\s+depression\b"),
+             r"\b(?:major\s+)?depress(?:ion|ions|ive|ed)\b|\bmdd\b|\bseasonal\s+affective\s+disorder\b|\bpostpartum\s+depression\b"),
         Rule("ptsd", r"\bptsd\b|\bpost-?\s?traumatic\s+stress\b"),
         Rule("ocd", r"\bocd\b|\bobsessive[- ]compulsive\b"),
         Rule("anxiety", r"\banxiety\b|\banxious\b|\bpanic\s+(?:attacks?|disorder)\b"),
@@ -83,24 +87,31 @@ RULES: dict[str, list[Rule]] = {
     "claim": [
         Rule("fda_approval",
              r"\bfda[- ](?:approved|approval|cleared|clearance)\b"
-             r"|\b(?:approved|cleared)\s+by\s+the\s+(?:u\.s\.\s+)?(?:fda|food\s+and\s+drug\s+administration)\b"
-             r"|\bfda\s+(?:\w+\s+){0,2}(?:approved|cleared)\b|\bfda\s+approves\b"
+             r"|\b(?:approved|cleared)\s+by\s+(?:the\s+)?(?:u\.s\.\s+)?(?:fda|food\s+and\s+drug\s+administration)\b"
+             r"|\bfda\s+(?:" + _NO_NEGATION + r"\w+\s+){0,2}(?:approved|cleared)\b|\bfda\s+approves\b"
              r"|\b(?:fda|food\s+and\s+drug\s+administration)\)?\s+has\s+approved\b"
              r"|\bapproved\s+(?:\w+\s+){0,2}by\s+the\s+(?:u\.s\.\s+)?(?:fda|food\s+and\s+drug\s+administration)\b"),
         Rule("few_side_effects",
              r"\b(?:no|few|fewer|minimal|little|mild|rare|limited)\s+(?:\w+\s+){0,2}side[- ]effects\b"
-             r"|\bside[- ]effects\s+(?:\w+\s+){0,3}(?:mild|rare|minimal|brief|temporary|short-lived|manageable)\b"
+             r"|\bside[- ]effects\s+(?:" + _NO_NEGATION + r"\w+\s+){0,3}(?:mild|rare|minimal|brief|temporary|short-lived|manageable)\b"
              r"|\b(?:does|do|will|did)\s+not\s+(?:cause|have|produce)\s+(?:\w+\W+){0,4}?side[- ]effects\b"
              r"|\bwithout\s+(?:the\s+)?(?:\w+\s+){0,2}side[- ]effects\b"
              r"|\b(?:very\s+|extremely\s+)?safe(?:st)?\s+(?:and\s+effective\s+)?(?:medications?|anesthetics?|anaesthetics?"
              r"|procedures?|method|treatments?|drugs?)\b|\bhistory\s+of\s+safe\s+use\b"
+             r"|\bsafe(?:st)?\b(?=(?:\s*,\s*|\s+and\s+)(?:(?:most\s+|widely\s+)?(?!(?:for|of|with|in|to|the|a|an|your)\b)[\w-]+"
+             r"(?:\s*,\s*|\s+and\s+|\s+)){0,2}"
+             r"(?:effective|medications?|medicines?|anesthetics?|procedures?|treatments?|drugs?)\b)"
+             r"|\b(?:ketamine|esketamine|spravato|it|treatment|infusions?|therapy|medication|procedure|tms)\s+(?:is|are|remains?)\s+"
+             r"(?:very\s+|extremely\s+|generally\s+|considered\s+)?safe\b"
+             r"|\bsafety\s+and\s+(?:effectiveness|efficacy)\s+(?:of\s+\w+\s+(?:therapy\s+)?)?has\s+been\s+established\b"
+             r"|\b(?:highlights?|supports?|shows?|demonstrates?|confirms?|proves?|proven)\s+(?:\w+['’]s\s+|the\s+)?safety\s+and\s+(?:effectiveness|efficacy)\b"
              r"|\bwell[- ]tolerated\b|\b(?:excellent|good|strong|proven)\s+safety\s+(?:record|profile)\b"),
         Rule("success_rates",
              r"\b(?:success|response|remission|recovery)\s+rates?\b"
              r"|\b\d{1,3}(?:\.\d+)?\s?(?:%|percent)\s+(?:of\s+)?(?:\w+\s+){0,3}"
              r"(?:patients|people|participants|clients|respond\w*|improv\w*|remission|relief|success\w*)\b"
              r"|\b" + _NUMBER_WORD + r"\s+(?:out\s+)?of\s+(?:every\s+)?(?:\d+|ten|four|five|three)\s+"
-             r"(?:patients|people|participants|clients)\b"
+             r"(?:patients|people|participants|clients)\b|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine)\s+out\s+of\s+(?:\d+|ten|four|five|three)\b"
              r"|\b(?:nearly|about|almost|over|more\s+than)\s+(?:half|a\s+third|two[- ]thirds)\s+of\s+(?:\w+\s+)?patients\b"),
         # An effect word shortly before the time phrase ("ease depression within a day", "relief that
         # arrives in hours"), or a phrase that says both ("fast relief", "rapid-acting", "works faster").
@@ -109,8 +120,8 @@ RULES: dict[str, list[Rule]] = {
              r"improvement|response|antidepressant|reliev\w*)\b"
              r"|\b(?:works?|acts?|working|lift\w*|eas\w*|reliev\w*|improv\w*|respond\w*)\s+(?:\w+\s+){0,2}"
              r"(?:so\s+)?(?:quickly|rapidly|fast|faster)\b"
-             r"|\bfaster\s+relief\b|\b(?:near(?:ly)?\s+)?(?:immediate|instant)\s+relief\b"
-             r"|\brapid\s+(?:onset|and\s+(?:potent|lasting))\b|\b(?:rapidly|quickly)\s+(?:reduc|reliev|eas|improv|help|lift)\w*"
+             r"|\bfaster\s+relief\b|\b(?:(?:near(?:ly)?|almost)\s+)?(?:immediate|instant)\s+(?:relief|effects?)\b"
+             r"|\brapid\s+onset\b|\brapid(?=\s+and\s+(?:potent|lasting|sustained)\b)|\brelief\s+(?:can\s+|may\s+|will\s+)?come\w*\s+quickly\b|\b(?:rapidly|quickly)\s+(?:reduc|reliev|eas|improv|help|lift)\w*"
              r"|\bfelt\s+better\s+right\s+away\b|\brespond\w*\s+almost\s+immediately\b"
              r"|" + _EFFECT + r"(?:\W+\w+){0,4}?\W+(?:with)?in\s+(?:a\s+matter\s+of\s+)?(?:hours|minutes|a\s+day|one\s+day"
              r"|(?:just\s+)?(?:\d+|one|two|three|four|a\s+few|several|24|48|72)\s+hours)\b"),
@@ -118,65 +129,139 @@ RULES: dict[str, list[Rule]] = {
              r"\b(?:long|longer|longest)[- ]lasting\s+(?:relief|benefits?|effects?|change|improvement|results?|remission)\b"
              r"|\blasting\s+(?:relief|benefits?|effects?|change|improvement|results?|remission)\b"
              r"|\blong[- ]term\s+(?:relief|benefits?|effects?|improvement|results?|remission)\b"
+             r"|\blasting\s+(?:healing|symptom\s+relief)\b"
              r"|\boutlasts?\b|\bdurable\b"
-             r"|\b(?:benefits?|relief|effects?|improvement|results?)\s+(?:may\s+|can\s+|often\s+)?"
+             r"|\b(?:benefits?|relief|effects?|improvement|results?)\s+(?:may\s+|can\s+|often\s+|typically\s+|usually\s+)?"
              r"(?:last|lasts|persist|persists)\b"
              r"|\bfeel\s+better\s+for\s+(?:days|weeks|months)\b|\bwhat\s+makes\s+it\s+last\b"
-             r"|\bsustained\s+(?:\w+\s+)?(?:improvement|relief|remission|benefits?)\b|\benduring\b"
+             r"|\bsustained\s+(?:[\w-]+\s+)?(?:improvement|relief|remission|benefits?|effects?|actions?|response)\b|\benduring\b"
              r"|\bprolong\w*\s+(?:\w+\s+){0,2}effects\b|\blasting\s+(?:\w+\s+)?(?:relief|improvement|benefits?)\b"),
     ],
     "citation": [
         Rule("doi", r"\bdoi:\s*10\.\d{4,9}/\S+|\b10\.\d{4,9}/[^\s\"<>]+"),
         Rule("pubmed", r"\bpmid:?\s*\d{5,9}\b|\bpubmed\.ncbi\.nlm\.nih\.gov/\d+|\bpubmed\b"),
-        Rule("journal",
+        Rule("journal", case_sensitive=True, pattern=
              r"\b(?:JAMA(?:\s+Psychiatry)?|[Tt]he\s+Lancet(?:\s+Psychiatry)?|New\s+England\s+Journal\s+of\s+Medicine|NEJM"
              r"|American\s+Journal\s+of\s+Psychiatry|Biological\s+Psychiatry|Molecular\s+Psychiatry"
              r"|Neuropsychopharmacology|Nature\s+(?:Medicine|Neuroscience)|Journal\s+of\s+(?:the\s+)?[A-Z][a-z]+"
              r"(?:\s+[A-Z][a-z]+)*)\b"
-             r"|\b(?:published|appeared|reported)\s+in\s+(?:the\s+journal\s+)?[A-Z][\w&-]+(?:\s+[A-Z][\w&-]+)*"),
+             r"|\b(?:published|appeared|reported)\s+in\s+(?:the\s+journal\s+)?[A-Z][\w&-]+(?:\s+[A-Z][\w&-]+)*"
+             r"|\bFrontiers\s+in\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*"
+             # A journal as a reference list abbreviates it, before its volume or year: "J. Psychopharmacol., 29".
+             r"|\b(?!(?:Dr|Mr|Mrs|Ms|St|Prof|Jr|Sr|No|Vol)\.)[A-Z][a-z]{0,9}\.(?:\s+[A-Z][a-z]*\.?)+"
+             r"(?=,?\s+(?:№|(?:19|20)\d{2}\b|\d+\s*[(:;,]|\d{1,2}\s+[A-Z][a-z]+\s+(?:19|20)\d{2}\b))"
+             r"|\b(?:Science|Nature|Cell|Neuron)(?=\s+(?:(?:19|20)\d{2},?\s+)?\d+:\s*\d+)"),
         # A study named by its year, authors or institution: "a 2019 study", "Duman et al.", "researchers at Yale".
         Rule("study",
              r"\b(?:a|an|the|one|this)\s+(?:\w+\s+){0,2}(?:19|20)\d{2}\s+(?:\w+\s+){0,2}"
              r"(?:study|trial|paper|review|meta-analysis|analysis)\b"
              r"|\b(?:study|trial|paper|review|meta-analysis)\s+(?:published\s+)?in\s+(?:19|20)\d{2}\b"
-             r"|\bet\s+al\b"
-             r"|\b(?:researchers|scientists|investigators|a\s+team)\s+(?:at|from)\s+(?:the\s+)?[A-Z]\w+"),
+             r"|\bet\s+al\b|\bpublished\s+in\s+(?:19|20)\d{2}\b"
+             r"|\b(?:researchers|scientists|psychiatrists|investigators|a\s+team)\s+(?:at|from)\s+(?:the\s+)?[A-Z]\w+"
+             r"|\bstar\*d\b|\b(?:its\s+)?lead\s+author\b|\ban\s+author\s+of\s+the\s+study\b"
+             # A reference's volume and pages: "2022, 21(5), 144", "329: 959-964", "№ 79, с. 133".
+             r"|\b(?:19|20)\d{2}[,;]\s*\d+\s*\(\d+\),\s*\d+|\b\d+:\s*\d+[-–]\d+\b|,\s*[№]\s*\d+,\s*[с]\.?\s*\d+"
+             # Authors and year, names capitalised: "(Mion, 2017)", "Corssen and Domino (1965)", "Li and coworkers".
+             r"|\((?-i:[A-Z][\w'’-]+(?:\s+(?:and|&)\s+[A-Z][\w'’-]+|\s+et\s+al\.?)?),\s*(?:19|20)\d{2}[a-z]?\)"
+             r"|(?-i:\b[A-Z][\w'’-]+)\s+(?:and|&)\s+(?-i:[A-Z][\w'’-]+)\s+\((?:19|20)\d{2}[a-z]?\)"
+             r"|(?-i:\b[A-Z][a-z]+)\s+and\s+(?:coworkers|colleagues)\b"),
     ],
     "call_to_action": [
         # Not inside a longer run of digits (an identifier, a DOI, a grant number).
         Rule("phone", r"(?<![\d/.-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)|\b\d{3})[\s.–-]?\d{3}[\s.–-]\d{4}\b(?![.-]?\d)"
-                      r"|\b(?:dial|call|text)(?:ing)?\s+(?:the\s+)?988\b"),
+                      r"|\b(?:dial|call|text)(?:ing)?\s+(?:the\s+)?(?:988|911)\b|\b9-8-8\b|\b741-?741\b"
+                      # The crisis line by its number alone, not a count, a price or part of a longer number.
+                      r"|(?<![\d$#.,/-])\b988\b(?![.,/-]?\d)(?!\s*(?:%|percent|mg|ml|(?:\w+\s+)?(?:patients|people|participants"
+                      r"|subjects|adults|individuals|respondents|cases|deaths|men|women|children)\b"
+                      r"|\s+(?:[A-Z]\w+\s+)?(?:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|way|highway|hwy|parkway)\b))"),
         Rule("free_consultation",
-             r"\b(?:free|complimentary|no[- ]cost)\s+(?:\w+\s+)?consult\w*"
+             r"(?<![\w-])(?:free|complimentary|no[- ]cost)\s+(?!to\b)(?:[\w-]+\s+){0,2}(?:consult\w*|evaluations?|assessments?|screenings?)\b"
              r"|\bconsultations?\s+(?:are|is)\s+(?:always\s+)?free\b|\bconsultation:\s+free\b"),
     ],
 }
 
 # A concept is not mentioned in a sentence matching its exception, measured on the dev split of
-# bench/data/real-mentions.csv (python -m bench.mentions --errors): a hotline's name is not a
-# condition, an affiliation or a rating scale is not one either, and a claim said of a need,
-# a failure or a doubt is not made ("a clear need for rapid-acting antidepressants", "the 20%
-# who do not experience relief", "effects wear off").
+# bench/data/real-mentions.csv (python -m bench.mentions --errors): an affiliation or a rating
+# scale is not a condition, and a success rate of those who fail, or a lasting effect said to
+# wear off, is not claimed ("the 20% who do not experience relief", "effects wear off").
 _AFFILIATION = r"\bdepartment\s+of\b|\bdisorders?\s+program\b|\bresearch\s+program\b|\brating\s+scale\b"
 NOT_WHEN: dict[str, re.Pattern[str]] = {concept: re.compile(pattern, re.IGNORECASE) for concept, pattern in {
-    "suicidal_thoughts": r"\blifeline\b|\bhelpline\b|\bcrisis\s+(?:text\s+)?line\b|\bsuicide\s*(?:&|and)\s*crisis\b"
-                         r"|\bsuicide\s*stop\b|\bsuicidestop\b|\b988\b",
     "depression": _AFFILIATION,
     "anxiety": _AFFILIATION,
-    "rapid_relief": r"\bneed\s+for\b|\black\s+of\b",
     "success_rates": r"\b(?:do|does|will|did)\s+not\s+(?:respond|experience|work)\b|\bnot\s+(?:reaching|responding)\b"
                      r"|\bnon-?respon\w*|\bguarantee\b",
     "lasting_effects": r"\bwears?\s+off\b|\buncertain\w*",
 }.items()}
 
-# Journal names are proper nouns: their rule is case-sensitive where the rest are not.
-_CASE_SENSITIVE = {"journal"}
+# Words a concept's match does not count inside: a hotline's name is not a condition ("the 988
+# Suicide & Crisis Lifeline"), though the thoughts of suicide it is for are.
+NOT_INSIDE: dict[str, re.Pattern[str]] = {concept: re.compile(pattern, re.IGNORECASE) for concept, pattern in {
+    "suicidal_thoughts": r"\b(?:national\s+|nationwide\s+)?suicide\s*(?:&|and)?\s*(?:crisis|prevention)\s+(?:life|help)line\b"
+                         r"|\bsuicide\s+crisis\s+helpline\b|\bsuicide\s*stop\b|\bsuicidestop\b",
+}.items()}
+
+# What a sentence must also say for a concept to be mentioned: a success rate is a figure of
+# patients who got better ("high success rates" is not one; nor "10% of patients feel nauseous").
+NEEDS: dict[str, re.Pattern[str]] = {
+    "success_rates": re.compile(
+        r"(?=.*(?:\d\s?(?:%|percent)|\bper\s?cent\b|\b(?:half|thirds?|quarters?)\b"
+        r"|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine)\s+(?:out\s+)?of\s+(?:every\s+)?(?:\d+|ten|four|five|three)\b))"
+        r"(?=.*(?:improv|respon|remission|relie|benefit|better|success|recover|reduc|decreas|effective|helped|symptom))",
+        re.IGNORECASE | re.DOTALL),
+}
+
+# A claim is not made when the words just before it in its clause negate, doubt or ask for it:
+# "does not provide immediate relief", "a need for rapid-acting treatments", "whether the effects
+# last", "if you don't feel better within 24 hours", "few patients feel better within hours"; nor
+# when its words are followed by a negation ("rapid relief is not guaranteed"); nor in a question.
+_CLAUSE_START = re.compile(
+    r".*(?:[,;:(){}\[\]—–]|\s-\s|\b(?:and|but|while|whereas|although|though|because|so|which|that)\b)",
+    re.IGNORECASE | re.DOTALL)
+_HEDGE_BEFORE = re.compile(
+    r"\b(?:not|never|nor|neither|cannot|no\s+longer|no\s+(?:guarantee|evidence|proof|promise)|lack\s+of|absence\s+of"
+    r"|needs?|needed|needing|want\w*|seek\w*|looking\s+for|hop(?:e|es|ed|ing)\s+(?:for|to)|expect\w*|whether|if|unless"
+    r"|(?:development|search|quest)\s+(?:of|for)|doubt\w*|unclear|uncertain|unknown|question\w*"
+    r"|rarely|seldom|hardly|barely|(?<!a\s)few)\b|n['’]t\b", re.IGNORECASE)
+_NEGATION_AFTER = re.compile(
+    r"^\s+(?:is|are|was|were|has|have|had|does|do|did|will|can|may)\s*(?:not\b|n['’]t\b|never\b)|^\s+\w+n['’]t\b",
+    re.IGNORECASE)
+# A question that asks whether (not "why does ketamine work so fast?", which takes it as said).
+_ASKING = re.compile(r"\W*(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have|what|which|how)\b",
+                     re.IGNORECASE)
+_HEDGED_CATEGORIES = {"claim"}
+_HEDGED_CONCEPTS = {"free_consultation"}
+
+# A phone-like number that is something else's: a fax, a suite, an order, a grant or an identifier.
+_NOT_A_PHONE_BEFORE = re.compile(
+    r"(?:\bfax|\bf|\b(?:suite|ste|unit|room|box|order|invoice|account|case|ticket|reference|ref|npi|id|isbn|grant"
+    r"|licen[cs]e|tracking|serial)(?:\s*(?:number|no\.?|#))?)\W{0,3}$", re.IGNORECASE)
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _hedged(text: str, match: re.Match[str]) -> bool:
+    before = text[max(0, match.start() - 80):match.start()]
+    clause = _CLAUSE_START.match(before)
+    before = before[clause.end():] if clause else before
+    words = before.split()[-8:]
+    return bool(_HEDGE_BEFORE.search(" ".join(words)) or _NEGATION_AFTER.search(text[match.end():]))
+
+
+def _excluded(category: str, concept: str, text: str, match: re.Match[str], question: bool) -> bool:
+    """True when this match of a concept's rule is not a mention of it (see the exceptions above)."""
+    hedgeable = category in _HEDGED_CATEGORIES or concept in _HEDGED_CONCEPTS
+    if hedgeable and ((question and category == "claim") or _hedged(text, match)):
+        return True
+    if concept == "phone":
+        return bool(_NOT_A_PHONE_BEFORE.search(text[max(0, match.start() - 30):match.start()]))
+    return False
 
 
 def _compile(rules: list[Rule]) -> list[tuple[str, re.Pattern[str], LiteralFilter]]:
     compiled = []
     for rule in rules:
-        pattern = re.compile(rule.pattern, 0 if rule.concept in _CASE_SENSITIVE else re.IGNORECASE)
+        pattern = re.compile(rule.pattern, 0 if rule.case_sensitive else re.IGNORECASE)
         compiled.append((rule.concept, pattern, LiteralFilter(pattern)))
     return compiled
 
@@ -198,15 +283,22 @@ def sentence_mentions(text: str) -> list[tuple[str, str, str]]:
     """
     found = []
     folded = fold_case(text)
+    has_digit = _DIGIT.search(text) is not None  # every phone match has one; its rule has no literals
+    question = text.rstrip().rstrip("\"'”’)").endswith("?") and bool(_ASKING.match(text))
     for category, rules in COMPILED.items():
         taken: list[tuple[int, int]] = []
         for concept, pattern, literals in rules:
-            if not literals.may_match(text, folded):
+            if not literals.may_match(text, folded) or (concept == "phone" and not has_digit):
                 continue
             if concept in NOT_WHEN and NOT_WHEN[concept].search(text):
                 continue
+            if concept in NEEDS and not NEEDS[concept].match(text):
+                continue
+            inside = [m.span() for m in NOT_INSIDE[concept].finditer(text)] if concept in NOT_INSIDE else []
             for match in pattern.finditer(text):
-                if any(_spans_overlap(match.span(), span) for span in taken):
+                if any(_spans_overlap(match.span(), span) for span in taken + inside):
+                    continue
+                if _excluded(category, concept, text, match, question):
                     continue
                 taken.append(match.span())
                 found.append((category, concept, match.group(0)))

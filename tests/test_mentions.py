@@ -152,3 +152,79 @@ def test_a_sentence_that_only_looks_like_a_mention_is_not_one(sentence, concept)
 ])
 def test_plainer_wordings_are_found(sentence, concept):
     assert concept in {f"{c}:{k}" for c, k, _ in sentence_mentions(sentence)}
+
+
+# mentions-4: a claim negated, hedged, wished for or asked about is not made; a success rate
+# needs a figure; a fax, an order number, an address or a count is not a phone number; a
+# consultation that is not offered free is not a free one. Sentences written for these tests.
+@pytest.mark.parametrize("sentence, concept", [
+    ("Patients who need rapid relief often wait weeks for their pills to work.", "claim:rapid_relief"),
+    ("Ketamine does not provide immediate relief for every patient.", "claim:rapid_relief"),
+    ("If you don't feel better within 24 hours, call us.", "claim:rapid_relief"),
+    ("Many people expect relief within hours, but it can take several sessions.", "claim:rapid_relief"),
+    ("Few patients feel better within hours on standard pills.", "claim:rapid_relief"),
+    ("Results vary; rapid relief is not guaranteed.", "claim:rapid_relief"),
+    ("Can ketamine provide fast relief from depression?", "claim:rapid_relief"),
+    ("Is ketamine FDA approved?", "claim:fda_approval"),
+    ("The FDA has not approved ketamine for depression.", "claim:fda_approval"),
+    ("Ketamine infusions are not FDA approved for PTSD.", "claim:fda_approval"),
+    ("We cannot promise long-lasting relief.", "claim:lasting_effects"),
+    ("It is unclear whether the effects last.", "claim:lasting_effects"),
+    ("Opioids are not a safe treatment for chronic pain.", "claim:few_side_effects"),
+    ("Side effects are rarely mild at high doses.", "claim:few_side_effects"),
+    ("Your information is safe with us.", "claim:few_side_effects"),
+    ("We offer a safe, supportive setting for treatment.", "claim:few_side_effects"),
+    ("Our study assesses the safety and efficacy of nasal sprays.", "claim:few_side_effects"),
+    ("What are the success rates of ketamine therapy?", "claim:success_rates"),
+    ("Our clinic reports high success rates.", "claim:success_rates"),
+    ("Up to 10% of patients feel nauseous afterwards.", "claim:success_rates"),
+    ("Fax: (555) 123-4567", "call_to_action:phone"),
+    ("F: 555.123.4567", "call_to_action:phone"),
+    ("Order number 555-123-4567 was shipped.", "call_to_action:phone"),
+    ("The study enrolled 988 patients.", "call_to_action:phone"),
+    ("It costs $988 per infusion.", "call_to_action:phone"),
+    ("Our office is at 988 Main Street.", "call_to_action:phone"),
+    ("We do not offer a free consultation.", "call_to_action:free_consultation"),
+    ("Feel free to consult our team.", "call_to_action:free_consultation"),
+    ("Free parking is available for your consultation.", "call_to_action:free_consultation"),
+    ("Schedule a consultation with Dr. Ben.", "citation:journal"),
+    ("Crisis lines, like the National Suicide Prevention Lifeline, are open all night.", "condition:suicidal_thoughts"),
+])
+def test_a_claim_negated_asked_or_wished_for_is_not_made(sentence, concept):
+    assert concept not in labels(sentence)
+
+
+@pytest.mark.parametrize("sentence, concept", [
+    ("Why does ketamine work so quickly?", "claim:rapid_relief"),
+    ("Ketamine is a safe, well-studied anesthetic.", "claim:few_side_effects"),
+    ("In our experience ketamine is safe when a physician watches over it.", "claim:few_side_effects"),
+    ("Spravato is approved by FDA for adults.", "claim:fda_approval"),
+    ("Patients report rapid and lasting symptom relief.", "claim:rapid_relief"),
+    ("Patients report rapid and lasting symptom relief.", "claim:lasting_effects"),
+    ("Our patients often see reduced symptoms within just 3 hours.", "claim:rapid_relief"),
+    ("Relief typically lasts a week or two.", "claim:lasting_effects"),
+    ("About 3 out of 5 showed clear improvement.", "claim:success_rates"),
+    ("Call or text 988 any time.", "call_to_action:phone"),
+    ("988 is the number to remember.", "call_to_action:phone"),
+    ("In an emergency, dial 911.", "call_to_action:phone"),
+    ("Text HOME to 741741.", "call_to_action:phone"),
+    ("Book a free evaluation today.", "call_to_action:free_consultation"),
+    ("Initial Free 20-Minute Consult with our nurse.", "call_to_action:free_consultation"),
+    ("If you are having thoughts of suicide, call 988.", "condition:suicidal_thoughts"),
+    ("Some adults with MDD do not respond to pills.", "condition:depression"),
+    ("It blocks NMDARs on interneurons.", "mechanism:nmda"),
+    ("The drug raises AMPAR signalling.", "mechanism:ampa"),
+    ("Growth signals such as brain-derived growth factor rise.", "mechanism:bdnf"),
+    ("The finding was published in 2004 by a small team.", "citation:study"),
+    ("The effect was first described by Lowe and Marsh (1998).", "citation:study"),
+    ("Later work confirmed it (Marsh, 2003).", "citation:study"),
+    ("Varga and coworkers showed this in rats.", "citation:study"),
+    ("Dr. Lowe, the lead author, urged caution.", "citation:study"),
+    ("Brain Res. Bull. 2011, 84(3), 221", "citation:journal"),
+    ("Brain Res. Bull. 2011, 84(3), 221", "citation:study"),
+    ("Science 2009, 312: 101-105.", "citation:journal"),
+    ("Science 2009, 312: 101-105.", "citation:study"),
+    ("Frontiers in Psychiatry, 2021", "citation:journal"),
+])
+def test_mentions_4_wordings_are_found(sentence, concept):
+    assert concept in labels(sentence)
