@@ -302,10 +302,28 @@ def test_the_cpu_default_is_the_int8_runtime_close_to_float32(encoder, exact_enc
 
 
 def test_int8_embeddings_do_not_depend_on_the_other_sentences_of_the_call(encoder):
+    encoder.forget()
     together = encoder.encode(RUNTIME_SENTENCES)
     for i, sentence in enumerate(RUNTIME_SENTENCES):
+        encoder.forget()
         np.testing.assert_array_equal(encoder.encode([sentence])[0], together[i])
+    encoder.forget()
     np.testing.assert_array_equal(encoder.encode(RUNTIME_SENTENCES[::-1])[::-1], together)
+
+
+def test_int8_embeddings_kept_from_earlier_calls_are_the_ones_computed_again(encoder, monkeypatch):
+    encoder.forget()
+    repeated = RUNTIME_SENTENCES + RUNTIME_SENTENCES[:2]
+    first = encoder.encode(repeated)
+    np.testing.assert_array_equal(first[len(RUNTIME_SENTENCES):], first[:2])
+    embedded = []
+    original = encoder._onnx.embed
+    monkeypatch.setattr(encoder._onnx, "embed", lambda ids: embedded.append(len(ids)) or original(ids))
+    again = encoder.encode(RUNTIME_SENTENCES[::-1] + ["A sentence not seen before by this encoder."])
+    assert embedded == [1]  # only the new sentence
+    np.testing.assert_array_equal(again[:len(RUNTIME_SENTENCES)][::-1], first[:len(RUNTIME_SENTENCES)])
+    encoder.forget()
+    np.testing.assert_array_equal(encoder.encode(RUNTIME_SENTENCES), first[:len(RUNTIME_SENTENCES)])
 
 
 def test_int8_model_is_built_once_per_weights_and_rebuilt_identically(encoder, tmp_path, monkeypatch):
