@@ -411,6 +411,11 @@ def test_the_first_sentence_chosen_meets_the_must_and_then_the_second():
     "Patients can see the changes in the picture above after six sessions.",
     "\u201cI felt better than I had in years,\u201d one patient told the clinic.",
     "Most patients receive it as an outpatient and go home within two hours.",
+    "No, under the REMS, Spravato must be given in a certified healthcare setting.",
+    "Without integration, the window closes and the baseline returns within weeks.",
+    "The procedure takes about forty minutes from start to finish for most people.",
+    "What’s more, the relief often lasts for weeks after the final session.",
+    "Glutamate also plays a role in forming traumatic memories and stress responses.",
 ])
 def test_sentences_that_lean_on_the_one_before_are_recognised(text):
     assert depends_on_previous(text)
@@ -423,6 +428,8 @@ def test_sentences_that_lean_on_the_one_before_are_recognised(text):
     "Instead of raising serotonin, ketamine acts on the glutamate system of the brain.",
     "In addition to faster relief, ketamine lowers suicidal thoughts in many patients.",
     "Side effects of ketamine usually fade within an hour of each infusion.",
+    "Ketamine can also cause blood pressure and heart rate to rise for an hour.",
+    "Historically, ketamine has been used by anesthesiologists in emergency rooms.",
 ])
 def test_sentences_that_stand_alone_are_not_flagged(text):
     assert not depends_on_previous(text)
