@@ -37,7 +37,7 @@ CALL_TO_ACTION = re.compile(
     | \b(?:schedule|book|request|arrange)\s+(?:a|an|your|the)?\s*(?:free\s+|initial\s+|complimentary\s+)?
       (?:consult|appointment|visit|session|call|evaluation|assessment)
     | \bconsultations?\b | \breach(?:ing)?\s+out\b | \bclick\s+here\b | \bsign\s+up\b
-    | \bget\s+in\s+touch\b | \bgive\s+us\s+a\s+call\b | \bdon'?t\s+hesitate\b
+    | \bget\s+in\s+touch\b | \bgive\s+us\s+a\s+call\b | \bdon['\u2019]?t\s+hesitate\b
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -70,7 +70,7 @@ SIGNPOSTING = re.compile(
     \b(?:in|throughout)\s+this\s+(?:blog\s+post|post|article|blog|guide|piece|page)\b
     | ^this\s+(?:blog\s+post|post|article|blog|guide|piece)\s+
       (?:will|explores?|explains?|covers?|discusses|looks?|examines?|breaks?)\b
-    | \b(?:we(?:'ll|\s+will)?|I(?:'ll|\s+will)?|let's|let\s+us)\s+
+    | \b(?:we(?:['\u2019]ll|\s+will)?|I(?:['\u2019]ll|\s+will)?|let['\u2019]s|let\s+us)\s+
       (?:explore|discuss|look\s+at|dive|delve|examine|explain|cover|break\s+down|take\s+a\s+(?:closer\s+)?look|walk\s+you)\b
     | \bread\s+on\b | \b(?:keep|continue)\s+reading\b
     """,
@@ -197,19 +197,22 @@ DEPENDS_ON_PREVIOUS = re.compile(
            |he|she|his|her|here|here['\u2019]s)\b
       | (?:however|but|and|or|so|yet|thus|hence|therefore|additionally|furthermore|moreover|also|still|nonetheless
            |nevertheless|instead(?!\s+of)|then|thereafter|similarly|likewise|otherwise|consequently|meanwhile|besides|plus
-           |again|rather|indeed|conversely|accordingly|subsequently|not\s+only\s+that|no,|yes,|unlike\s+(?:this|these|that|those|it|them))\b
+           |again|rather|indeed|conversely|accordingly|subsequently|afterwards?|not\s+only\s+that|what['\u2019]s\s+more
+           |even\s+then|having\s+said\s+that|on\s+top\s+of\s+(?:this|that|it)|unlike\s+(?:this|these|that|those|it|them))\b
+      | (?:no|yes),
       | in\s+(?:addition(?!\s+to)|other\s+words|fact|turn|short|contrast|particular|this|that|these|those|both)\b
       | for\s+(?:example|instance|this\s+reason|these\s+reasons|that\s+reason)\b
       | on\s+the\s+other\s+hand\b | as\s+a\s+result\b | as\s+(?:such|well)\b | even\s+so\b
       | because\s+of\b | (?:after|despite|due\s+to)\s+(?:this|these|that|those|it)\b
-      | \w+ly,
-      | (?:\S+\s+){{1,3}}(?:also|then)\b
+      | (?!(?:historically|typically|generally|usually|currently|traditionally|originally),)\w+ly,
+      | (?!(?:\S+\s+){{0,2}}?(?:ketamine|esketamine|spravato)\b)(?:\S+\s+){{1,3}}(?:also|then)\b
       | (?:other|others|another)\b
       | the\s+(?:other|latter|former|same|rest|answer|reason|result|results|finding|findings|improvement|effect
            |effects|challenge|catch|study|trial|researchers|drug|medication|process|difference|following|list
-           |table|chart|image|picture|graph|figure|good\s+news|bad\s+news|key|problem|goal)\b
+           |table|chart|image|picture|graph|figure|good\s+news|bad\s+news|key|problem|goal|window|procedure|changes?
+           |sessions?)\b
     )
-    | ^[^,;:]{{1,40}},\s+(?:it|its|they|their|this|these|those|he|she)\b
+    | ^[^,;:]{{1,40}},\s+(?:it|its|they|their|this|these|those|he|she|the\s+(?:window|procedure|process|changes))\b
     | ^{_OPENING_QUOTE}[\u201c"]
     | \b(?:this|these)\b(?!\s+(?:year|month|week|day)s?\b)
     | ^(?:\S+\s+){{0,5}}?(?:it|they|them)\b(?!.*\b(?:ketamine|esketamine|spravato)\b)

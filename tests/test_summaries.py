@@ -302,10 +302,28 @@ def test_the_cpu_default_is_the_int8_runtime_close_to_float32(encoder, exact_enc
 
 
 def test_int8_embeddings_do_not_depend_on_the_other_sentences_of_the_call(encoder):
+    encoder.forget()
     together = encoder.encode(RUNTIME_SENTENCES)
     for i, sentence in enumerate(RUNTIME_SENTENCES):
+        encoder.forget()
         np.testing.assert_array_equal(encoder.encode([sentence])[0], together[i])
+    encoder.forget()
     np.testing.assert_array_equal(encoder.encode(RUNTIME_SENTENCES[::-1])[::-1], together)
+
+
+def test_int8_embeddings_kept_from_earlier_calls_are_the_ones_computed_again(encoder, monkeypatch):
+    encoder.forget()
+    repeated = RUNTIME_SENTENCES + RUNTIME_SENTENCES[:2]
+    first = encoder.encode(repeated)
+    np.testing.assert_array_equal(first[len(RUNTIME_SENTENCES):], first[:2])
+    embedded = []
+    original = encoder._onnx.embed
+    monkeypatch.setattr(encoder._onnx, "embed", lambda ids: embedded.append(len(ids)) or original(ids))
+    again = encoder.encode(RUNTIME_SENTENCES[::-1] + ["A sentence not seen before by this encoder."])
+    assert embedded == [1]  # only the new sentence
+    np.testing.assert_array_equal(again[:len(RUNTIME_SENTENCES)][::-1], first[:len(RUNTIME_SENTENCES)])
+    encoder.forget()
+    np.testing.assert_array_equal(encoder.encode(RUNTIME_SENTENCES), first[:len(RUNTIME_SENTENCES)])
 
 
 def test_int8_model_is_built_once_per_weights_and_rebuilt_identically(encoder, tmp_path, monkeypatch):
@@ -393,6 +411,11 @@ def test_the_first_sentence_chosen_meets_the_must_and_then_the_second():
     "Patients can see the changes in the picture above after six sessions.",
     "\u201cI felt better than I had in years,\u201d one patient told the clinic.",
     "Most patients receive it as an outpatient and go home within two hours.",
+    "No, under the REMS, Spravato must be given in a certified healthcare setting.",
+    "Without integration, the window closes and the baseline returns within weeks.",
+    "The procedure takes about forty minutes from start to finish for most people.",
+    "What’s more, the relief often lasts for weeks after the final session.",
+    "Glutamate also plays a role in forming traumatic memories and stress responses.",
 ])
 def test_sentences_that_lean_on_the_one_before_are_recognised(text):
     assert depends_on_previous(text)
@@ -405,6 +428,8 @@ def test_sentences_that_lean_on_the_one_before_are_recognised(text):
     "Instead of raising serotonin, ketamine acts on the glutamate system of the brain.",
     "In addition to faster relief, ketamine lowers suicidal thoughts in many patients.",
     "Side effects of ketamine usually fade within an hour of each infusion.",
+    "Ketamine can also cause blood pressure and heart rate to rise for an hour.",
+    "Historically, ketamine has been used by anesthesiologists in emergency rooms.",
 ])
 def test_sentences_that_stand_alone_are_not_flagged(text):
     assert not depends_on_previous(text)
