@@ -48,13 +48,13 @@ def do_crawl(sources_path, db_path, sites, max_pages_per_site, allow_private_hos
     sources = load_sources_or_fail(sources_path, sites)
     path = resolve_db(db_path)
     settings = parse_settings(scrapy_settings)
+    if click.get_current_context().meta.get("crawl.render_js"):
+        settings["CLINICWATCH_RENDER_JS"] = True  # a setting of the run: it reaches --redis workers too
     with crawl_lock(path):
         click.echo(f"crawling {len(sources)} site(s) from {sources_path or default_sources_path()} into {path}",
                    err=True)
         crawl = crawl_function(run_crawl)  # across machines with --redis
         try:
-            if click.get_current_context().meta.get("crawl.render_js"):
-                settings["CLINICWATCH_RENDER_JS"] = True  # a setting of the run: it reaches --redis workers too
             run = crawl(sources, path, max_pages_per_site=max_pages_per_site,
                         allow_private_hosts=allow_private_hosts, scrapy_settings=settings)
         except CrawlDidNotStart as exc:
