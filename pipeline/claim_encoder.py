@@ -29,7 +29,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .brain_claims import COMPETITOR_WORD, KETAMINE_WORD, NOT_A_CLAIM, TREATMENT_REFERENCE
+from .brain_claims import (
+    COMPETITOR_WORD,
+    KETAMINE_WORD,
+    NOT_A_CLAIM,
+    TREATMENT_REFERENCE,
+)
 
 # Dev split, the rule plus this path, by margin: 0.04 P 0.947 R 0.947; 0.06 P 0.978 R 0.947;
 # 0.08 P 0.978 R 0.936; 0.10 P 0.977 R 0.915 (the rule alone: 1.000 / 0.904).

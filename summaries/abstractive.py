@@ -28,17 +28,15 @@ from transformers import (
     AutoTokenizer,
 )
 
+from pipeline.sentence_model import files_digest, readable_name, weight_files
 from pipeline.sentences import split_sentences
 
 from .embeddings import (
     ModelNotAvailableError,
     device_for,
-    files_digest,
     model_source,
     quiet_loading,
-    readable_name,
     unavailable_message,
-    weight_files,
 )
 from .extractive import ExtractiveSummarizer
 from .faithfulness import fallback_reason

