@@ -25,13 +25,14 @@ Labelling guide (a mention is what the sentence itself says, read on its own):
 Scores are over (sentence, category:concept) pairs. The reference beside ours is the naive
 rule, a concept found wherever its name appears in the sentence ("bdnf", "rapid relief").
 
-Then the real set (bench/data/real-mentions.csv: 1,015 sentences of 78 public pages, named by
-the SHA-1 of their text, texts in the cache of bench/realdata.py): held-out first, then dev,
-precision and recall per category. `--errors` lists the real set's errors for dev only;
-`--dev-only` scores the real set's dev split alone (while tuning: held-out is evaluated
+Then the real set (bench/data/real-mentions.csv: 1,647 sentences of 110 public pages, named by
+the SHA-1 of their text, texts in the cache of bench/realdata.py): each split of
+bench.realdata.SPLITS, held-out (heldout2) first, precision and recall per category; the bar is
+read on heldout2. `--errors` lists the real set's errors in the splits tuned on (heldout, dev);
+`--tuning-only` scores only those (while tuning: heldout2 is evaluated
 rarely, aggregates only).
 
-    python -m bench.mentions [--labels FILE] [--errors] [--dev-only]
+    python -m bench.mentions [--labels FILE] [--errors] [--tuning-only]
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.realdata import HELDOUT, SPLITS
 from clinicwatch.demo import demo_sites
 from clinicwatch.demo.markup import body_text
 from pipeline.mentions import sentence_mentions
@@ -141,32 +143,32 @@ def real_sentences() -> list[dict] | None:
     return found_rows
 
 
-def real_set(show_errors: bool, dev_only: bool = False) -> bool | None:
+def real_set(show_errors: bool, tuning_only: bool = False) -> bool | None:
     """Per-category precision and recall on real sentences, held-out first; True when held-out
-    precision is at least REAL_MIN_PRECISION in every category. `dev_only` scores dev alone
-    (for tuning: held-out is not even computed, so it is not looked at by accident)."""
+    precision is at least REAL_MIN_PRECISION in every category. `tuning_only` scores the splits
+    tuned on alone (heldout2 is not even computed, so it is not looked at by accident)."""
     rows = real_sentences()
     if rows is None:
         print("real set: skipped (texts not cached; `python -m bench.realdata fetch` rebuilds bench/cache/)")
         return None
     met = True
-    for split in ("dev",) if dev_only else ("heldout", "dev"):
+    for split in [s for s in SPLITS if s != HELDOUT] if tuning_only else SPLITS:
         subset = [row for row in rows if row["split"] == split]
         result = score(subset, ours)
-        print(line(f"real, {split}", result, len(subset)))
+        print(line(f"real, {split} ({SPLITS[split]})", result, len(subset)))
         counts = result["per_category"]
         for category in sorted({category for category, _ in counts}):
             tp, fp, fn = (counts[category, kind] for kind in ("tp", "fp", "fn"))
             precision = tp / (tp + fp) if tp + fp else 1.0
             recall = tp / (tp + fn) if tp + fn else 1.0
             print(f"    {category:<16} precision {precision:.3f}  recall {recall:.3f}  (tp {tp}, fp {fp}, fn {fn})")
-            if split == "heldout" and precision < REAL_MIN_PRECISION:
+            if split == HELDOUT and precision < REAL_MIN_PRECISION:
                 met = False
-        if split == "dev" and show_errors:
+        if split != HELDOUT and show_errors:
             for kind, label, sentence in result["errors"]:
                 print(f"    {kind:<6} {label:<40} {sentence}")
-    if dev_only:
-        print("  bar: held-out not scored (--dev-only)")
+    if tuning_only:
+        print(f"  bar: {HELDOUT} not scored (--tuning-only)")
         return None
     print(f"  bar: held-out precision >= {REAL_MIN_PRECISION} in every category: {'met' if met else 'NOT MET'}")
     return met
@@ -176,8 +178,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.mentions", description=__doc__.split("\n\n")[0])
     parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
     parser.add_argument("--errors", action="store_true", help="List every false and missed mention")
-    parser.add_argument("--dev-only", action="store_true",
-                        help="Score the real set's dev split only (tuning: held-out is not computed)")
+    parser.add_argument("--tuning-only", action="store_true",
+                        help="Score only the real splits tuned on (heldout2 is not computed)")
     args = parser.parse_args(argv)
 
     rows = load_labels(args.labels)
@@ -204,7 +206,7 @@ def main(argv=None) -> int:
             print(f"    {kind:<6} {label:<40} {sentence}")
     passed = overall["precision"] >= MIN_PRECISION and overall["recall"] >= MIN_RECALL
     print(f"  bar: precision >= {MIN_PRECISION}, recall >= {MIN_RECALL}: {'met' if passed else 'NOT MET'}")
-    real_met = real_set(args.errors, args.dev_only)
+    real_met = real_set(args.errors, args.tuning_only)
     return 0 if passed and real_met is not False else 1
 
 
