@@ -9,6 +9,11 @@ one of depression. A claim of rapid relief needs a word for the effect shortly b
 time phrase ("relief that arrives in hours"), because "within 24 hours" alone is as often
 about a lab finding or an appointment.
 
+A match is then checked against the exceptions below and the general reasons a match is not a
+mention (pipeline/mention_rules.py: a claim about a study's animals, a side effect's or a
+clinic's speed, a condition's word in a medical sense, a clinic's own staff, office hours ...).
+A concept may have more than one rule, each run only on the sentences its words can be in.
+
 RULES_VERSION names this rule set: change it whenever a rule changes, and every stored
 post is scanned again by the next back-fill (`fill_pending_mentions`).
 """
@@ -22,17 +27,20 @@ from typing import Iterable
 from db.queries import pending_mention_posts
 from db.store import save_many_mentions
 
+from .mention_rules import NOT_A_SOURCE, NOT_INSIDE_MORE, SUICIDE_HOTLINE, not_meant
 from .required_text import LiteralFilter, fold_case
 
 # 2: sentences split by sentencex, line breaks ending one (1: pysbd). 4: claims not made when
 # negated, hedged or asked; success rates need a figure; fax and id numbers are not phones.
-RULES_VERSION = "mentions-4"
+# 5: general reasons a match is not a mention (pipeline/mention_rules.py), plainer wordings.
+RULES_VERSION = "mentions-5"
 
 @dataclass(frozen=True)
 class Rule:
     concept: str
     pattern: str
     case_sensitive: bool = False  # proper nouns: journal and author names
+    digits: bool = False  # every match has a digit: the rule is not run on a sentence without one
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,15 @@ class Mention:
 
 
 # What gets better, for claims of rapid relief: not when an appointment or a lab finding is.
-_EFFECT = r"\b(?:relie\w*|reduced\s+symptoms|(?:decrease|reduction)\s+in\s+(?:\w+\s+)?symptoms|eas(?:e|es|ed|ing)|lifts?|lifted|fix(?:es|ed)?|works?|improv\w*|feel(?:s|ing)?\s+better)\b"
+_EFFECT = (r"\b(?:relie\w*|reduced\s+symptoms|(?:decrease|reduction)\s+in\s+(?:\w+\s+)?symptoms|eas(?:e|es|ed|ing)|lifts?"
+           r"|lifted|fix(?:es|ed)?|works?|working"
+           r"|improv\w*|alleviat\w*|takes?\s+effect|feel(?:s|ing)?\s+better"
+           # A symptom named as what lessens, or results said to be seen (mentions-5).
+           r"|(?:reduc|decreas|lessen)\w*\s+(?:\w+\s+){0,2}?(?:symptoms|depression|suicidal\s+thoughts|ideation|pain|anxiety)"
+           r"|(?:symptoms|suicidal\s+thoughts|ideation|depression)\s+(?:may\s+|can\s+|often\s+|will\s+)?"
+           r"(?:decrease|lessen|lift)"
+           r"|(?:results?|benefits?)\s+(?:are\s+|is\s+|can\s+be\s+|may\s+be\s+)?(?:often\s+|usually\s+|typically\s+)?"
+           r"(?:seen|noticed|felt|experienced))\b")
 # A word in a rule's gap that is not a negation ("the FDA has not approved" is no approval).
 _NO_NEGATION = r"(?!(?:not|never|yet|rarely|seldom)\b)"
 _NUMBER_WORD = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|a\s+few|a\s+couple\s+of)"
@@ -65,6 +81,7 @@ RULES: dict[str, list[Rule]] = {
              r"|\b(?:synaptic|synapse)\s+(?:re)?growth\b|\bregrowth\s+of\s+(?:synapses|connections)\b"
              r"|\bnew\s+(?:\w+\s+)?(?:synapses|connections)\b|\bfresh\s+connections\b"
              r"|\b(?:(?:re)?grow|build|rebuild|form|creat|restor|regenerat)\w*\s+(?:and\s+\w+\s+)?(?:new\s+|back\s+)?"
+             r"(?:(?:physical|lost|damaged|broken|healthy|of)\s+)?"
              r"(?:synapses|synaptic\s+connections|neural\s+connections|connections)\b"
              r"|\b(?:synapses|connections)\s+(?:begin\s+to\s+|start\s+to\s+)?(?:form|grow|regrow)\w*"
              r"|\b(?:synapses|connections)\s+(?:\w+\s+){0,2}(?:come|grow)\s+back\b"),
@@ -72,8 +89,10 @@ RULES: dict[str, list[Rule]] = {
     ],
     "condition": [
         Rule("treatment_resistant_depression",
-             r"\b(?:treatment[- ]resistant|refractory|hard[- ]to[- ]treat|difficult[- ]to[- ]treat)\s+(?:major\s+)?"
-             r"depress(?:ion|ed|ive)\b|\btrd\b"),
+             r"\b(?:treatment[- ]resistant|refractory|(?:hard|difficult|tough)[- ]to[- ]treat)\s+(?:major\s+)?"
+             r"depress(?:ion|ed|ive)\b|\btrd\b"
+             r"|\bdepression\s+(?:that\s+(?:is|has\s+been)\s+|which\s+is\s+)?(?:considered\s+)?"
+             r"(?:treatment[- ]resistant|resistant\s+to\s+(?:treatment|medications?|antidepressants))\b"),
         Rule("bipolar_depression", r"\bbipolar\s+(?:i\s+|ii\s+)?(?:depression|disorder)\b|\bbipolar\b"),
         Rule("depression",
              r"\b(?:major\s+)?depress(?:ion|ions|ive|ed)\b|\bmdd\b|\bseasonal\s+affective\s+disorder\b|\bpostpartum\s+depression\b"),
@@ -86,18 +105,19 @@ RULES: dict[str, list[Rule]] = {
     ],
     "claim": [
         Rule("fda_approval",
-             r"\bfda[- ](?:approved|approval|cleared|clearance)\b"
+             r"\bfda\s?[-–—]\s?(?:approved|approval|cleared|clearance)\b"
              r"|\b(?:approved|cleared)\s+by\s+(?:the\s+)?(?:u\.s\.\s+)?(?:fda|food\s+and\s+drug\s+administration)\b"
              r"|\bfda\s+(?:" + _NO_NEGATION + r"\w+\s+){0,2}(?:approved|cleared)\b|\bfda\s+approves\b"
-             r"|\b(?:fda|food\s+and\s+drug\s+administration)\)?\s+has\s+approved\b"
+             r"|\b(?:fda|food\s+and\s+drug\s+administration)\)?\s+(?:has\s+)?approved\b"
              r"|\bapproved\s+(?:\w+\s+){0,2}by\s+the\s+(?:u\.s\.\s+)?(?:fda|food\s+and\s+drug\s+administration)\b"),
         Rule("few_side_effects",
              r"\b(?:no|few|fewer|minimal|little|mild|rare|limited)\s+(?:\w+\s+){0,2}side[- ]effects\b"
-             r"|\bside[- ]effects\s+(?:" + _NO_NEGATION + r"\w+\s+){0,3}(?:mild|rare|minimal|brief|temporary|short-lived|manageable)\b"
+             r"|\bside[- ]effects\s+(?:" + _NO_NEGATION + r"\w+\s+){0,4}(?:mild|rare|minimal|brief|temporary|short-lived|manageable)\b"
              r"|\b(?:does|do|will|did)\s+not\s+(?:cause|have|produce)\s+(?:\w+\W+){0,4}?side[- ]effects\b"
              r"|\bwithout\s+(?:the\s+)?(?:\w+\s+){0,2}side[- ]effects\b"
              r"|\b(?:very\s+|extremely\s+)?safe(?:st)?\s+(?:and\s+effective\s+)?(?:medications?|anesthetics?|anaesthetics?"
-             r"|procedures?|method|treatments?|drugs?)\b|\bhistory\s+of\s+safe\s+use\b"
+             r"|procedures?|method|treatments?|drugs?|form\s+of|option|alternative)\b|\bhistory\s+of\s+safe\s+use\b"
+             r"|\b(?:been\s+)?used\s+safely\b"
              r"|\bsafe(?:st)?\b(?=(?:\s*,\s*|\s+and\s+)(?:(?:most\s+|widely\s+)?(?!(?:for|of|with|in|to|the|a|an|your)\b)[\w-]+"
              r"(?:\s*,\s*|\s+and\s+|\s+)){0,2}"
              r"(?:effective|medications?|medicines?|anesthetics?|procedures?|treatments?|drugs?)\b)"
@@ -105,7 +125,17 @@ RULES: dict[str, list[Rule]] = {
              r"(?:very\s+|extremely\s+|generally\s+|considered\s+)?safe\b"
              r"|\bsafety\s+and\s+(?:effectiveness|efficacy)\s+(?:of\s+\w+\s+(?:therapy\s+)?)?has\s+been\s+established\b"
              r"|\b(?:highlights?|supports?|shows?|demonstrates?|confirms?|proves?|proven)\s+(?:\w+['’]s\s+|the\s+)?safety\s+and\s+(?:effectiveness|efficacy)\b"
-             r"|\bwell[- ]tolerated\b|\b(?:excellent|good|strong|proven)\s+safety\s+(?:record|profile)\b"),
+             r"|\bwell[- ]tolerated\b|\b(?:excellent|good|strong|proven|unique|favou?rable|established|well-established|reassuring)"
+             r"\s+safety\s+(?:record|profile)\b"),
+        # A harm the treatment is said not to cause ("does not cause weight gain", "doesn't suppress
+        # breathing"): its own rule, so that its verbs ("depress") do not send every sentence through
+        # the rule above (mentions-5).
+        Rule("few_side_effects",
+             r"\b(?:does|do|will)(?:\s+not|n['’]t)\s+(?:cause|produce|impair|suppress|repress|depress|compromise)\s+"
+             r"(?:\w+\s+){0,2}?(?:weight\s+gain|sexual|nausea|addiction|dependence|respirat\w*|breathing|memory|learning"
+             r"|cognitive|cognition|withdrawal|hallucinations|blood\s+pressure|heart\s+rate|pulse)\b"
+             r"|\b(?:almost\s+)?never\s+causes?\s+(?:any\s+)?(?:significant\s+|serious\s+)?(?:changes|harm|damage|problems)\b"
+             r"|\b(?:rarely|seldom)\s+(?:any\s+)?(?:discomfort|pain|complications)\b"),
         Rule("success_rates",
              r"\b(?:success|response|remission|recovery)\s+rates?\b"
              r"|\b\d{1,3}(?:\.\d+)?\s?(?:%|percent)\s+(?:of\s+)?(?:\w+\s+){0,3}"
@@ -118,23 +148,31 @@ RULES: dict[str, list[Rule]] = {
         Rule("rapid_relief",
              r"\b(?:rapid(?:ly)?|fast|quick(?:ly)?|swift(?:ly)?)[- ](?:acting|relief|action|effects?|results?|lift|"
              r"improvement|response|antidepressant|reliev\w*)\b"
-             r"|\b(?:works?|acts?|working|lift\w*|eas\w*|reliev\w*|improv\w*|respond\w*)\s+(?:\w+\s+){0,2}"
+             r"|\b(?:works?|acts|acting|working|lift\w*|eas(?:e|es|ed|ing)|reliev\w*|improv\w*|respond\w*)\s+(?:\w+\s+){0,2}"
              r"(?:so\s+)?(?:quickly|rapidly|fast|faster)\b"
-             r"|\bfaster\s+relief\b|\b(?:(?:near(?:ly)?|almost)\s+)?(?:immediate|instant)\s+(?:relief|effects?)\b"
-             r"|\brapid\s+onset\b|\brapid(?=\s+and\s+(?:potent|lasting|sustained)\b)|\brelief\s+(?:can\s+|may\s+|will\s+)?come\w*\s+quickly\b|\b(?:rapidly|quickly)\s+(?:reduc|reliev|eas|improv|help|lift)\w*"
+             r"|\bfaster\s+relief\b|\b(?:(?:near(?:ly)?|almost)\s+)?(?:immediate|instant)\s+(?:relief|effects?|resolution|improvement)\b"
+             r"|\brapid\s+onset\b|\brapid(?=\s+and\s+(?:potent|lasting|sustained|robust)\b)|\brelief\s+(?:can\s+|may\s+|will\s+)?come\w*\s+quickly\b|\b(?:rapidly|quickly)\s+(?:reduc|reliev|eas|improv|help|lift)\w*"
              r"|\bfelt\s+better\s+right\s+away\b|\brespond\w*\s+almost\s+immediately\b"
              r"|" + _EFFECT + r"(?:\W+\w+){0,4}?\W+(?:with)?in\s+(?:a\s+matter\s+of\s+)?(?:hours|minutes|a\s+day|one\s+day"
              r"|(?:just\s+)?(?:\d+|one|two|three|four|a\s+few|several|24|48|72)\s+hours)\b"),
+        # The effect said to be immediate ("the initial effects might be immediate"), in a rule of its own
+        # so that "effect" and "result" do not send every sentence through the rule above (mentions-5).
+        Rule("rapid_relief",
+             r"\b(?<!side\s)(?<!side-)(?:effects?|relief|results?|improvement)\s+(?:\w+\s+){0,2}(?:be|is|are)\s+"
+             r"(?:almost\s+|nearly\s+|often\s+)?(?:immediate|instant|rapid|fast|quick)\b"),
         Rule("lasting_effects",
              r"\b(?:long|longer|longest)[- ]lasting\s+(?:relief|benefits?|effects?|change|improvement|results?|remission)\b"
              r"|\blasting\s+(?:relief|benefits?|effects?|change|improvement|results?|remission)\b"
-             r"|\blong[- ]term\s+(?:relief|benefits?|effects?|improvement|results?|remission)\b"
+             r"|\blong[- ]term\s+(?:relief|benefits?|effects?|improvement|results?|remission|effectiveness|efficacy)\b"
              r"|\blasting\s+(?:healing|symptom\s+relief)\b"
-             r"|\boutlasts?\b|\bdurable\b"
+             r"|\boutlasts?\b"
+             # "Durable" and "enduring" of an effect only: "durable medical equipment", "enduring years of pain" are not.
+             r"|\b(?:durable|enduring)\s+(?:[\w-]+\s+)?(?:effects?|relief|benefits?|improvement|efficacy|response|remission"
+             r"|results?|change|antidepressant)\b"
              r"|\b(?:benefits?|relief|effects?|improvement|results?)\s+(?:may\s+|can\s+|often\s+|typically\s+|usually\s+)?"
              r"(?:last|lasts|persist|persists)\b"
              r"|\bfeel\s+better\s+for\s+(?:days|weeks|months)\b|\bwhat\s+makes\s+it\s+last\b"
-             r"|\bsustained\s+(?:[\w-]+\s+)?(?:improvement|relief|remission|benefits?|effects?|actions?|response)\b|\benduring\b"
+             r"|\bsustained\s+(?:[\w-]+\s+)?(?:improvement|relief|remission|benefits?|effects?|actions?|response)\b"
              r"|\bprolong\w*\s+(?:\w+\s+){0,2}effects\b|\blasting\s+(?:\w+\s+)?(?:relief|improvement|benefits?)\b"),
     ],
     "citation": [
@@ -150,25 +188,37 @@ RULES: dict[str, list[Rule]] = {
              # A journal as a reference list abbreviates it, before its volume or year: "J. Psychopharmacol., 29".
              r"|\b(?!(?:Dr|Mr|Mrs|Ms|St|Prof|Jr|Sr|No|Vol)\.)[A-Z][a-z]{0,9}\.(?:\s+[A-Z][a-z]*\.?)+"
              r"(?=,?\s+(?:№|(?:19|20)\d{2}\b|\d+\s*[(:;,]|\d{1,2}\s+[A-Z][a-z]+\s+(?:19|20)\d{2}\b))"
-             r"|\b(?:Science|Nature|Cell|Neuron)(?=\s+(?:(?:19|20)\d{2},?\s+)?\d+:\s*\d+)"),
+             # By its volume and pages, or by its year in brackets: "(Science 2019, DOI: ...)".
+             r"|\b(?:Science|Nature|Cell|Neuron|Lancet|PNAS)(?=\s+(?:(?:19|20)\d{2},?\s+)?\d+:\s*\d+|,?\s+(?:19|20)\d{2}[,;)])"),
         # A study named by its year, authors or institution: "a 2019 study", "Duman et al.", "researchers at Yale".
+        # Two rules for one concept (mentions-5), each run only on the sentences that can hold it: a
+        # study named by its authors or institution, and one named by a year or a reference's numbers.
         Rule("study",
+             r"\bet\s+al\b|\bstar\*d\b|\b(?:its\s+)?lead\s+author\b|\ban\s+author\s+of\s+the\s+study\b"
+             r"|\b(?:researchers|scientists|psychiatrists|investigators|a\s+team)\s+(?:at|from)\s+(?:the\s+)?[A-Z]\w+"
+             # "Yale researchers", "Neuroscientist Conor Liston": researchers named by place or name.
+             # Researchers as the agents of research ("Yale researchers found"), not "When researchers ...".
+             r"|(?-i:\b[A-Z][a-z]+)\s+(?:researchers|scientists|investigators)\s+(?:\w+\s+){0,2}"
+             r"(?:found|find|show|discover|report|publish|conduct|stud|test|observ|demonstrat|examin|investigat|analy"
+             r"|measur|treat|enroll|recruit|compar|gave|give|ran|run|led|lead)\w*"
+             r"|\b(?:neuro)?scientist\s+(?-i:[A-Z][a-z]+\s+[A-Z][a-z]+)"
+             r"|(?-i:\b[A-Z][a-z]+)\s+and\s+(?:coworkers|colleagues)\b"),
+        Rule("study", digits=True, pattern=
              r"\b(?:a|an|the|one|this)\s+(?:\w+\s+){0,2}(?:19|20)\d{2}\s+(?:\w+\s+){0,2}"
              r"(?:study|trial|paper|review|meta-analysis|analysis)\b"
              r"|\b(?:study|trial|paper|review|meta-analysis)\s+(?:published\s+)?in\s+(?:19|20)\d{2}\b"
-             r"|\bet\s+al\b|\bpublished\s+in\s+(?:19|20)\d{2}\b"
-             r"|\b(?:researchers|scientists|psychiatrists|investigators|a\s+team)\s+(?:at|from)\s+(?:the\s+)?[A-Z]\w+"
-             r"|\bstar\*d\b|\b(?:its\s+)?lead\s+author\b|\ban\s+author\s+of\s+the\s+study\b"
+             r"|\bpublished\s+in\s+(?:19|20)\d{2}\b"
              # A reference's volume and pages: "2022, 21(5), 144", "329: 959-964", "№ 79, с. 133".
              r"|\b(?:19|20)\d{2}[,;]\s*\d+\s*\(\d+\),\s*\d+|\b\d+:\s*\d+[-–]\d+\b|,\s*[№]\s*\d+,\s*[с]\.?\s*\d+"
+             # "(Science 2019, ...)", "(Mion 2017)": a source and its year in brackets, not a month or a season.
+             r"|\((?!" + NOT_A_SOURCE + r")(?-i:[A-Z][\w.'’-]*)(?:\s+(?-i:[A-Z][\w.'’-]*)){0,3},?\s+(?:19|20)\d{2}[a-z]?(?=[,;)])"
              # Authors and year, names capitalised: "(Mion, 2017)", "Corssen and Domino (1965)", "Li and coworkers".
              r"|\((?-i:[A-Z][\w'’-]+(?:\s+(?:and|&)\s+[A-Z][\w'’-]+|\s+et\s+al\.?)?),\s*(?:19|20)\d{2}[a-z]?\)"
-             r"|(?-i:\b[A-Z][\w'’-]+)\s+(?:and|&)\s+(?-i:[A-Z][\w'’-]+)\s+\((?:19|20)\d{2}[a-z]?\)"
-             r"|(?-i:\b[A-Z][a-z]+)\s+and\s+(?:coworkers|colleagues)\b"),
+             r"|(?-i:\b[A-Z][\w'’-]+)\s+(?:and|&)\s+(?-i:[A-Z][\w'’-]+)\s+\((?:19|20)\d{2}[a-z]?\)"),
     ],
     "call_to_action": [
         # Not inside a longer run of digits (an identifier, a DOI, a grant number).
-        Rule("phone", r"(?<![\d/.-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)|\b\d{3})[\s.–-]?\d{3}[\s.–-]\d{4}\b(?![.-]?\d)"
+        Rule("phone", digits=True, pattern=r"(?<![\d/.-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)|\b\d{3})[\s.–-]?\d{3}[\s.–-]\d{4}\b(?![.-]?\d)"
                       r"|\b(?:dial|call|text)(?:ing)?\s+(?:the\s+)?(?:988|911)\b|\b9-8-8\b|\b741-?741\b"
                       # The crisis line by its number alone, not a count, a price or part of a longer number.
                       r"|(?<![\d$#.,/-])\b988\b(?![.,/-]?\d)(?!\s*(?:%|percent|mg|ml|(?:\w+\s+)?(?:patients|people|participants"
@@ -188,7 +238,8 @@ _AFFILIATION = r"\bdepartment\s+of\b|\bdisorders?\s+program\b|\bresearch\s+progr
 NOT_WHEN: dict[str, re.Pattern[str]] = {concept: re.compile(pattern, re.IGNORECASE) for concept, pattern in {
     "depression": _AFFILIATION,
     "anxiety": _AFFILIATION,
-    "success_rates": r"\b(?:do|does|will|did)\s+not\s+(?:respond|experience|work)\b|\bnot\s+(?:reaching|responding)\b"
+    "success_rates": r"\b(?:do|does|will|did)(?:\s+not|n['’]t)\s+(?:respond|experience|work|improve|benefit)\b"
+                     r"|\bnot\s+(?:reaching|responding)\b|\bfail\w*\s+to\s+(?:respond|improve|benefit)\b|\bnever\s+improve"
                      r"|\bnon-?respon\w*|\bguarantee\b",
     "lasting_effects": r"\bwears?\s+off\b|\buncertain\w*",
 }.items()}
@@ -196,8 +247,7 @@ NOT_WHEN: dict[str, re.Pattern[str]] = {concept: re.compile(pattern, re.IGNORECA
 # Words a concept's match does not count inside: a hotline's name is not a condition ("the 988
 # Suicide & Crisis Lifeline"), though the thoughts of suicide it is for are.
 NOT_INSIDE: dict[str, re.Pattern[str]] = {concept: re.compile(pattern, re.IGNORECASE) for concept, pattern in {
-    "suicidal_thoughts": r"\b(?:national\s+|nationwide\s+)?suicide\s*(?:&|and)?\s*(?:crisis|prevention)\s+(?:life|help)line\b"
-                         r"|\bsuicide\s+crisis\s+helpline\b|\bsuicide\s*stop\b|\bsuicidestop\b",
+    "suicidal_thoughts": SUICIDE_HOTLINE, **NOT_INSIDE_MORE,
 }.items()}
 
 # What a sentence must also say for a concept to be mentioned: a success rate is a figure of
@@ -206,7 +256,8 @@ NEEDS: dict[str, re.Pattern[str]] = {
     "success_rates": re.compile(
         r"(?=.*(?:\d\s?(?:%|percent)|\bper\s?cent\b|\b(?:half|thirds?|quarters?)\b"
         r"|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine)\s+(?:out\s+)?of\s+(?:every\s+)?(?:\d+|ten|four|five|three)\b))"
-        r"(?=.*(?:improv|respon|remission|relie|benefit|better|success|recover|reduc|decreas|effective|helped|symptom))",
+        # Not "symptom": "30% of patients experience dissociative symptoms" is a side effect's rate (mentions-5).
+        r"(?=.*(?:improv|respon|remission|relie|benefit|better|success|recover|reduc|decreas|effective|helped))",
         re.IGNORECASE | re.DOTALL),
 }
 
@@ -218,22 +269,26 @@ _CLAUSE_START = re.compile(
     r".*(?:[,;:(){}\[\]—–]|\s-\s|\b(?:and|but|while|whereas|although|though|because|so|which|that)\b)",
     re.IGNORECASE | re.DOTALL)
 _HEDGE_BEFORE = re.compile(
-    r"\b(?:not|never|nor|neither|cannot|no\s+longer|no\s+(?:guarantee|evidence|proof|promise)|lack\s+of|absence\s+of"
+    r"\b(?:not(?!\s+(?:only|just)\b)|never|nor|neither|cannot|no\s+longer|no\s+(?:guarantee|evidence|proof|promise)|lack\s+of|absence\s+of"
     r"|needs?|needed|needing|want\w*|seek\w*|looking\s+for|hop(?:e|es|ed|ing)\s+(?:for|to)|expect\w*|whether|if|unless"
+    r"|await\w*|pending|appl(?:y|ied|ication)|submit\w*|fil(?:e|ed|ing)\s+for"
     r"|(?:development|search|quest)\s+(?:of|for)|doubt\w*|unclear|uncertain|unknown|question\w*"
-    r"|rarely|seldom|hardly|barely|(?<!a\s)few)\b|n['’]t\b", re.IGNORECASE)
+    r"|rarely|seldom|hardly|barely|(?<!a\s)few|no(?!\s+(?:doubt|wonder|question|surprise)\b)|without|lack\w*|unable"
+    r"|fail\w*\s+to\s+(?:provide|deliver|offer|give|produce|achieve|bring|find))\b|n['’]t\b", re.IGNORECASE)
 _NEGATION_AFTER = re.compile(
     r"^\s+(?:is|are|was|were|has|have|had|does|do|did|will|can|may)\s*(?:not\b|n['’]t\b|never\b)|^\s+\w+n['’]t\b",
     re.IGNORECASE)
-# A question that asks whether (not "why does ketamine work so fast?", which takes it as said).
-_ASKING = re.compile(r"\W*(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have|what|which|how)\b",
-                     re.IGNORECASE)
+# A question's part of its sentence (after its last clause break: "The FDA has approved Spravato - what
+# does that mean?" says the approval), unless it takes the claim as said ("Why does ketamine work so
+# fast?"). mentions-5: any question, not only one opening with "is", "does" ...: "Ready for lasting relief?"
+_QUESTION_START = re.compile(r".*(?:\s[-–]\s|[—:;?!]\s)", re.DOTALL)
+_TAKEN_AS_SAID = re.compile(r"\b(?:why|how\s+come)\b", re.IGNORECASE)
 _HEDGED_CATEGORIES = {"claim"}
 _HEDGED_CONCEPTS = {"free_consultation"}
 
 # A phone-like number that is something else's: a fax, a suite, an order, a grant or an identifier.
 _NOT_A_PHONE_BEFORE = re.compile(
-    r"(?:\bfax|\bf|\b(?:suite|ste|unit|room|box|order|invoice|account|case|ticket|reference|ref|npi|id|isbn|grant"
+    r"(?:\bfax|\bf|\b(?:suite|ste|unit|room|box|order|invoice|account|case|ticket|reference|ref|npi|id|isbn|grant|patent"
     r"|licen[cs]e|tracking|serial)(?:\s*(?:number|no\.?|#))?)\W{0,3}$", re.IGNORECASE)
 
 
@@ -248,14 +303,25 @@ def _hedged(text: str, match: re.Match[str]) -> bool:
     return bool(_HEDGE_BEFORE.search(" ".join(words)) or _NEGATION_AFTER.search(text[match.end():]))
 
 
-def _excluded(category: str, concept: str, text: str, match: re.Match[str], question: bool) -> bool:
+def _question_from(text: str) -> int | None:
+    """Where the sentence's question begins, or None when it asks none (or asks why a claim holds)."""
+    if not text.rstrip().rstrip("\"'”’)").endswith("?"):
+        return None
+    body = text.rstrip().rstrip("\"'”’)")[:-1]
+    start = _QUESTION_START.match(body)
+    start = start.end() if start else 0
+    return None if _TAKEN_AS_SAID.search(body, start) else start
+
+
+def _excluded(category: str, concept: str, text: str, match: re.Match[str], question: int | None) -> bool:
     """True when this match of a concept's rule is not a mention of it (see the exceptions above)."""
     hedgeable = category in _HEDGED_CATEGORIES or concept in _HEDGED_CONCEPTS
-    if hedgeable and ((question and category == "claim") or _hedged(text, match)):
+    asked = question is not None and category == "claim" and match.start() >= question
+    if hedgeable and (asked or _hedged(text, match)):
         return True
-    if concept == "phone":
-        return bool(_NOT_A_PHONE_BEFORE.search(text[max(0, match.start() - 30):match.start()]))
-    return False
+    if concept == "phone" and _NOT_A_PHONE_BEFORE.search(text[max(0, match.start() - 30):match.start()]):
+        return True
+    return not_meant(category, concept, text, match)
 
 
 def _compile(rules: list[Rule]) -> list[tuple[str, re.Pattern[str], LiteralFilter]]:
@@ -263,10 +329,20 @@ def _compile(rules: list[Rule]) -> list[tuple[str, re.Pattern[str], LiteralFilte
     for rule in rules:
         pattern = re.compile(rule.pattern, 0 if rule.case_sensitive else re.IGNORECASE)
         compiled.append((rule.concept, pattern, LiteralFilter(pattern)))
+        if rule.digits:
+            _DIGIT_RULES.add(pattern)
     return compiled
 
 
+_DIGIT_RULES: set[re.Pattern[str]] = set()  # the rules whose every match holds a digit
+
+
 COMPILED = {category: _compile(rules) for category, rules in RULES.items()}
+
+
+# A citation's parts are separate mentions even where they overlap: "(Science 2019, ...)" names a
+# journal and a study (mentions-5; no citation rule is a more specific form of another).
+_SEPARATE_SOURCES = {"citation"}
 
 
 def _spans_overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -284,11 +360,12 @@ def sentence_mentions(text: str) -> list[tuple[str, str, str]]:
     found = []
     folded = fold_case(text)
     has_digit = _DIGIT.search(text) is not None  # every phone match has one; its rule has no literals
-    question = text.rstrip().rstrip("\"'”’)").endswith("?") and bool(_ASKING.match(text))
+    done: set[str] = set()  # a concept with two rules is mentioned once
+    question = _question_from(text)
     for category, rules in COMPILED.items():
         taken: list[tuple[int, int]] = []
         for concept, pattern, literals in rules:
-            if not literals.may_match(text, folded) or (concept == "phone" and not has_digit):
+            if concept in done or (not has_digit and pattern in _DIGIT_RULES) or not literals.may_match(text, folded):
                 continue
             if concept in NOT_WHEN and NOT_WHEN[concept].search(text):
                 continue
@@ -300,8 +377,10 @@ def sentence_mentions(text: str) -> list[tuple[str, str, str]]:
                     continue
                 if _excluded(category, concept, text, match, question):
                     continue
-                taken.append(match.span())
+                if category not in _SEPARATE_SOURCES:
+                    taken.append(match.span())
                 found.append((category, concept, match.group(0)))
+                done.add(concept)
                 break
     return found
 

@@ -66,6 +66,7 @@ EXAMPLES = [
     "Rapid-acting relief, it works so quickly, faster relief, and relief that arrives within hours or in 24 hours.",
     "Long-lasting relief, lasting benefits, long-term results, it outlasts others, durable effects, benefits may last.",
     "You may feel better for weeks; what makes it last is integration.",
+    "The first effects can be almost immediate; it does not cause weight gain, and there is rarely any pain.",
     "See doi:10.1001/jamapsychiatry.2019.1189 or 10.1176/appi.ajp.2018.1, PMID: 31166571,"
     " pubmed.ncbi.nlm.nih.gov/123456.",
     "Published in The Lancet Psychiatry, JAMA, NEJM, Nature Neuroscience and the Journal of Affective Disorders.",
@@ -92,7 +93,12 @@ def _texts() -> list[str]:
     return texts + variants
 
 
-FILTERED = {f"{category}:{concept}": pattern for category, rules in COMPILED.items() for concept, pattern, _ in rules}
+# A concept with two rules (citation:study) is checked under two names.
+FILTERED = {}
+for _category, _rules in COMPILED.items():
+    for _concept, _pattern, _ in _rules:
+        _name = f"{_category}:{_concept}"
+        FILTERED[f"{_name}#2" if _name in FILTERED else _name] = _pattern
 FILTERED |= {"relevance:ketamine": KETAMINE, "relevance:plasticity": PLASTICITY, "relevance:competitors": COMPETITORS}
 
 
