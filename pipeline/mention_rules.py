@@ -178,6 +178,9 @@ _ADDRESS_OR_DATE = re.compile(
     r"^(?:Blvd|Rd|Ave|St|Dr|Ln|Ste|Hwy|Ft|Mt|Pt|Pkwy|Ct|Pl|Fl|Apt|Suite|Cir|Sq|Ter|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct"
     r"|Nov|Dec|Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun|Inc|Co|Corp|Ltd|Llc|Tel|Ph|Ext|Fax)\.|\b(?:Suite|Ste)\b")
 
+# An author's initial and surname before a year ("J. Smith, 2019"), not an abbreviated journal ("J. Neurosci.").
+_INITIAL_AND_NAME = re.compile(r"[A-Z]\.\s+[A-Z][a-z]+$")
+
 _FAX_BEFORE = re.compile(r"\bfax\w*\b(?!.*\b(?:call|phone|tel|text|or)\b)[^.;]{0,40}$", _I)
 
 _SOCIAL = re.compile(r"\b(?:social|personal|meaningful|emotional|interpersonal|business|community|family"
@@ -256,7 +259,7 @@ def not_meant(category: str, concept: str, text: str, match: re.Match[str]) -> b
         return False
     if concept == "journal":
         matched = match.group(0)
-        if _NOT_A_JOURNAL_AFTER_IN.search(matched) or _ADDRESS_OR_DATE.search(matched):
+        if _NOT_A_JOURNAL_AFTER_IN.search(matched) or _ADDRESS_OR_DATE.search(matched) or _INITIAL_AND_NAME.match(matched):
             return True
         # "published in <Name>": a journal's name names its field ("Psychiatry Research", "Science Signaling").
         named_after_in = _YEAR_PUBLISHED.match(matched) or re.match(r"(?:appeared|reported)\s", matched, _I)

@@ -119,6 +119,7 @@ NOT_MENTIONS = [
     ("The story was published in Healthline last year.", "citation:journal"),
     ("Visit us at 1200 Main Blvd. Suite 300, Denver.", "citation:journal"),
     ("Our office is at 45 Oak Rd. Ste. 12, Austin.", "citation:journal"),
+    ("Written by A. Jones, 2021 edition.", "citation:journal"),
     # A fax or a patent number is not a phone; social connections are not synapses.
     ("Fax your completed forms back to 555-555-0175 before the visit.", "call_to_action:phone"),
     ("Patent No. 555-123-4567 covers the device.", "call_to_action:phone"),
@@ -167,6 +168,7 @@ MENTIONS = [
     ("Duman and colleagues showed that ketamine increases synapses.", "citation:study"),
     ("A trial published in Psychiatry Research confirmed it.", "citation:journal"),
     ("The study appeared in the journal Science Signaling.", "citation:journal"),
+    ("See Mol. Psychiatry 2019, 24: 100-110.", "citation:journal"),
     ("Our number is 555 123 4567, and our fax number is 555-123-4568.", "call_to_action:phone"),
     ("In need of support? Call the National Suicide Prevention Lifeline at 988.", "call_to_action:phone"),
     ("Results are often seen within 24 hours.", "claim:rapid_relief"),
