@@ -189,10 +189,9 @@ def test_version_history_migration_keeps_every_row_and_allows_returns(tmp_path):
 
 def test_a_write_inside_another_s_transaction_commits_or_rolls_back_with_it(db):
     site, run = upsert_site(db, "A", "https://a.example/"), start_run(db)
-    with pytest.raises(RuntimeError):
-        with transaction(db):
-            record_fetch(db, run, "https://a.example/1", 200, site_id=site)
-            raise RuntimeError("killed before the commit")
+    with pytest.raises(RuntimeError), transaction(db):
+        record_fetch(db, run, "https://a.example/1", 200, site_id=site)
+        raise RuntimeError("killed before the commit")
     assert db.execute("SELECT COUNT(*) FROM fetches").fetchone()[0] == 0
     with transaction(db):
         record_fetch(db, run, "https://a.example/1", 200, site_id=site)
@@ -208,11 +207,10 @@ def test_a_lease_s_writes_are_counted_with_them_and_its_site_for_its_worker_once
         with transaction(db):
             record_fetch(db, run, f"https://a.example/{failed}", 500 if failed else 200, site_id=site)
             count_lease_write(db, run, "w:1/abc", 1, failed, 0)
-    with pytest.raises(RuntimeError):
-        with transaction(db):
-            save_post(db, post(site), run)
-            count_lease_write(db, run, "w:1/abc", 0, 0, 1)
-            raise RuntimeError("killed before the commit")
+    with pytest.raises(RuntimeError), transaction(db):
+        save_post(db, post(site), run)
+        count_lease_write(db, run, "w:1/abc", 0, 0, 1)
+        raise RuntimeError("killed before the commit")
     again = lease_progress(db, run, "w:1/abc", site, "w:1")  # a restarted coordinator goes on from here
     assert (again["writes"], again["fetches"], again["fetches_failed"], again["posts"]) == (2, 2, 1, 0)
     assert record_worker_lease(db, run, "w:1/abc") and not record_worker_lease(db, run, "w:1/abc")

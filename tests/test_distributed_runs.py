@@ -5,15 +5,24 @@ run twice, and a worker that serves one run after another, each under that run's
 from __future__ import annotations
 
 import json
-import os
 import signal
+import subprocess
 import sys
 from collections import Counter
 
 from clinicwatch.demo import demo_sites, serve_sites, write_sources
 from db import open_db
 from tests.conftest import FAST, clinicwatch
-from tests.test_distributed import fetch_rows, lease_holders, popen_cli, posts_by_url, pytestmark, redis, redis_url, wait_for
+from tests.test_distributed import (
+    fetch_rows,
+    lease_holders,
+    popen_cli,
+    posts_by_url,
+    pytestmark,
+    redis,
+    redis_url,
+    wait_for,
+)
 
 __all__ = ["pytestmark", "redis_url"]  # the skip without redis-server, and the fixture
 
@@ -51,8 +60,6 @@ main()
 
 
 def popen_coordinator(kill_at: str, *args, log):
-    import subprocess
-
     return subprocess.Popen([sys.executable, "-c", KILLED_COORDINATOR, kill_at, *map(str, args)], stdout=log,
                             stderr=subprocess.STDOUT, text=True)
 
@@ -62,8 +69,9 @@ def database_outcome(db_path) -> dict:
     the run did to each post, and the run's counts."""
     db = open_db(db_path)
     url = {r["id"]: r["url"] for r in db.query("SELECT id, url FROM posts")}
-    runs = [{k: r[k] for k in ("status", "pages_fetched", "pages_failed", "posts_new", "posts_changed",
-                                "posts_unchanged", "posts_removed")} for r in db.query("SELECT * FROM crawl_runs ORDER BY id")]
+    counts = ("status", "pages_fetched", "pages_failed", "posts_new", "posts_changed", "posts_unchanged",
+              "posts_removed")
+    runs = [{k: r[k] for k in counts} for r in db.query("SELECT * FROM crawl_runs ORDER BY id")]
     return {
         "posts": posts_by_url(db_path), "fetches": fetch_rows(db_path), "runs": runs,
         "versions": Counter((url[r["post_id"]], r["content_hash"]) for r in db.query("SELECT * FROM post_versions")),
@@ -95,46 +103,45 @@ def test_a_coordinator_killed_between_sqlite_and_redis_resumes_and_stores_nothin
         args = ["crawl", "--sources", sources, "--db", db_path, "--allow-private-hosts", "--redis", redis_url,
                 *STEADY, *ONE_SITE_EACH]
         client = redis.Redis.from_url(redis_url, decode_responses=True)
-        log = open(tmp_path / "coordinator.log", "w")
-        workers = {}
-        # 1: killed right after the transaction of a site's 3rd write committed, before the next.
-        coordinator = popen_coordinator("Coordinator:store_write:after:3", *args, log=log)
-        try:
-            wait_for(lambda: client.hget("clinicwatch:run", "status") == "running", 60, "the run to be seeded")
-            # Two workers, one site each: the first to hold a site is stopped (SIGSTOP) until the other
-            # holds the other one.
-            workers = {key: popen_cli("worker", "--redis", redis_url, "--exit-when-idle", log=log) for key in "ab"}
+        with open(tmp_path / "coordinator.log", "w") as log:
+            workers = {}
+            # 1: killed right after the transaction of a site's 3rd write committed, before the next.
+            coordinator = popen_coordinator("Coordinator:store_write:after:3", *args, log=log)
+            try:
+                wait_for(lambda: client.hget("clinicwatch:run", "status") == "running", 60, "the run to be seeded")
+                # Two workers, one site each: the first to hold a site is stopped (SIGSTOP) until the other
+                # holds the other one.
+                workers = {key: popen_cli("worker", "--redis", redis_url, "--exit-when-idle", log=log) for key in "ab"}
 
-            def holder():
-                for site, token in lease_holders(client).items():
-                    for key, process in workers.items():
-                        if f":{process.pid}/" in token:
-                            return key, site
+                def holder():
+                    for site, token in lease_holders(client).items():
+                        for key, process in workers.items():
+                            if f":{process.pid}/" in token:
+                                return key, site
 
-            first, _site = wait_for(holder, 60, "a worker to lease a site")
-            workers[first].send_signal(signal.SIGSTOP)
-            assert client.llen("clinicwatch:pending") == 1, "a worker crawled its first site before it was stopped"
-            wait_for(lambda: client.hlen("clinicwatch:tokens") == 2, 60, "the other worker to lease the other site")
-            leased = lease_holders(client)
-            workers[first].send_signal(signal.SIGCONT)
-            assert coordinator.wait(120) == 9
-            assert client.llen("clinicwatch:storing") == 1 and client.scard("clinicwatch:stored") == 0
-            # 2: killed after a site's last write and its worker's count committed, before Redis heard.
-            coordinator = popen_coordinator("RunState:stored:before:1", *args, log=log)
-            assert coordinator.wait(120) == 9
-            assert client.llen("clinicwatch:storing") == 1 and client.scard("clinicwatch:stored") == 0
-            # 3: killed after the run's end was committed, before Redis heard of it.
-            coordinator = popen_coordinator("RunState:finish:before:1", *args, log=log)
-            assert coordinator.wait(120) == 9
-            assert client.hget("clinicwatch:run", "status") == "running"
-            # 4: nothing left to do: the run is not started again.
-            coordinator = popen_cli(*args, log=log)
-            assert coordinator.wait(120) == 0, (tmp_path / "coordinator.log").read_text()[-3000:]
-            assert client.hget("clinicwatch:run", "status") == "finished"
-            assert [process.wait(60) for process in workers.values()] == [0, 0]
-        finally:
-            stop(coordinator, *workers.values())
-            log.close()
+                first, _site = wait_for(holder, 60, "a worker to lease a site")
+                workers[first].send_signal(signal.SIGSTOP)
+                assert client.llen("clinicwatch:pending") == 1, "a worker crawled its first site before it was stopped"
+                wait_for(lambda: client.hlen("clinicwatch:tokens") == 2, 60, "the other worker to lease the other site")
+                leased = lease_holders(client)
+                workers[first].send_signal(signal.SIGCONT)
+                assert coordinator.wait(120) == 9
+                assert client.llen("clinicwatch:storing") == 1 and client.scard("clinicwatch:stored") == 0
+                # 2: killed after a site's last write and its worker's count committed, before Redis heard.
+                coordinator = popen_coordinator("RunState:stored:before:1", *args, log=log)
+                assert coordinator.wait(120) == 9
+                assert client.llen("clinicwatch:storing") == 1 and client.scard("clinicwatch:stored") == 0
+                # 3: killed after the run's end was committed, before Redis heard of it.
+                coordinator = popen_coordinator("RunState:finish:before:1", *args, log=log)
+                assert coordinator.wait(120) == 9
+                assert client.hget("clinicwatch:run", "status") == "running"
+                # 4: nothing left to do: the run is not started again.
+                coordinator = popen_cli(*args, log=log)
+                assert coordinator.wait(120) == 0, (tmp_path / "coordinator.log").read_text()[-3000:]
+                assert client.hget("clinicwatch:run", "status") == "finished"
+                assert [process.wait(60) for process in workers.values()] == [0, 0]
+            finally:
+                stop(coordinator, *workers.values())
 
     coordinator_log = (tmp_path / "coordinator.log").read_text()
     assert coordinator_log.count("resuming distributed run") == 2
@@ -171,8 +178,6 @@ def test_a_coordinator_killed_between_sqlite_and_redis_resumes_and_stores_nothin
 
 
 def test_nightly_with_redis_twice_ends_as_a_single_process_nightly(tmp_path, redis_url):
-    import subprocess
-
     sites = demo_sites()[:2]
     with serve_sites(sites) as base_urls:
         sources = write_sources(tmp_path / "sources.toml", base_urls, sites)
@@ -189,35 +194,34 @@ def test_nightly_with_redis_twice_ends_as_a_single_process_nightly(tmp_path, red
 
         db_path = tmp_path / "distributed.db"
         client = redis.Redis.from_url(redis_url, decode_responses=True)
-        log = open(tmp_path / "nightly.log", "w")
-        first = subprocess.Popen([sys.executable, "-m", "clinicwatch.cli", *map(str, nightly(db_path, "--redis", redis_url))],
-                                 stdout=subprocess.PIPE, stderr=log, text=True)
-        worker = None
-        try:
-            wait_for(lambda: client.hget("clinicwatch:run", "status") == "running", 60, "the run to be seeded")
-            run = client.hgetall("clinicwatch:run")
-            # One nightly at a time: a second one, with --redis or not, exits 4 naming the lock, and
-            # leaves the run in Redis as it was.
-            for extra in (["--redis", redis_url], []):
-                refused = clinicwatch(*nightly(db_path, *extra), check=False)
-                assert refused.returncode == 4, refused.stderr[-2000:]
-                assert f"{db_path}.lock" in refused.stderr and f"pid {first.pid}" in refused.stderr
-            assert client.hgetall("clinicwatch:run") == run
-            # One worker, not told to exit: it serves the first run, then the second.
-            worker = popen_cli("worker", "--redis", redis_url, log=log)
-            out, _ = first.communicate(timeout=120)
-            assert first.returncode == 0, (tmp_path / "nightly.log").read_text()[-3000:]
-            after_first = database_outcome(db_path)
-            first_paths = {site.name: Counter(site.requests) for site in sites}
-            for site in sites:
-                site.requests.clear()
-            second = clinicwatch(*nightly(db_path, "--redis", redis_url)).stdout
-            assert worker.poll() is None
-            worker.send_signal(signal.SIGTERM)
-            assert worker.wait(60) == 0
-        finally:
-            stop(first, worker)
-            log.close()
+        with open(tmp_path / "nightly.log", "w") as log:
+            command = [sys.executable, "-m", "clinicwatch.cli", *map(str, nightly(db_path, "--redis", redis_url))]
+            first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True)
+            worker = None
+            try:
+                wait_for(lambda: client.hget("clinicwatch:run", "status") == "running", 60, "the run to be seeded")
+                run = client.hgetall("clinicwatch:run")
+                # One nightly at a time: a second one, with --redis or not, exits 4 naming the lock, and
+                # leaves the run in Redis as it was.
+                for extra in (["--redis", redis_url], []):
+                    refused = clinicwatch(*nightly(db_path, *extra), check=False)
+                    assert refused.returncode == 4, refused.stderr[-2000:]
+                    assert f"{db_path}.lock" in refused.stderr and f"pid {first.pid}" in refused.stderr
+                assert client.hgetall("clinicwatch:run") == run
+                # One worker, not told to exit: it serves the first run, then the second.
+                worker = popen_cli("worker", "--redis", redis_url, log=log)
+                out, _ = first.communicate(timeout=120)
+                assert first.returncode == 0, (tmp_path / "nightly.log").read_text()[-3000:]
+                after_first = database_outcome(db_path)
+                first_paths = {site.name: Counter(site.requests) for site in sites}
+                for site in sites:
+                    site.requests.clear()
+                second = clinicwatch(*nightly(db_path, "--redis", redis_url)).stdout
+                assert worker.poll() is None
+                worker.send_signal(signal.SIGTERM)
+                assert worker.wait(60) == 0
+            finally:
+                stop(first, worker)
 
     def without_report_path(text):
         return [line for line in text.splitlines() if not line.startswith("digest: ")]
@@ -237,9 +241,10 @@ def test_nightly_with_redis_twice_ends_as_a_single_process_nightly(tmp_path, red
     assert all(f"{outcome} relevant posts: 0" in second for outcome in ("new", "changed", "removed"))
     assert len(list((tmp_path / "reports-distributed").glob("*.md"))) == 2
     outcome = database_outcome(db_path)
-    assert outcome["runs"] == [expected["runs"][0], {**expected["runs"][0], "pages_fetched": outcome["runs"][1]["pages_fetched"],
-                                                     "posts_new": 0, "posts_unchanged": posts}]
-    assert outcome["run_posts"] - after_first["run_posts"] == Counter({(url, "unchanged"): 1 for url in expected["posts"]})
+    rerun = {**expected["runs"][0], "pages_fetched": outcome["runs"][1]["pages_fetched"], "posts_new": 0,
+             "posts_unchanged": posts}
+    assert outcome["runs"] == [expected["runs"][0], rerun]
+    assert outcome["run_posts"] - after_first["run_posts"] == Counter((url, "unchanged") for url in expected["posts"])
     for part in ("posts", "versions", "mentions", "html"):
         assert outcome[part] == after_first[part], part
     assert list(open_db(db_path).query(summaries)) == list(open_db(single).query(summaries))
@@ -264,18 +269,17 @@ def test_a_worker_crawls_each_run_with_that_run_s_settings(tmp_path, redis_url, 
         sources = write_sources(tmp_path / "sources.toml", named, sites)
         db_path = tmp_path / "d.db"
         args = ["crawl", "--sources", sources, "--db", db_path, "--redis", redis_url, *FAST]
-        log = open(tmp_path / "worker.log", "w")
-        worker = popen_cli("worker", "--redis", redis_url, log=log)  # before any run: it waits for one
-        try:
-            clinicwatch(*args, "--allow-private-hosts", "-s", "CLINICWATCH_MAX_PAGES_PER_SITE=9")
-            asked_in_first = len(site.requests)
-            second = clinicwatch(*args, check=False)
-            assert worker.poll() is None  # it runs until stopped
-            worker.send_signal(signal.SIGTERM)
-            assert worker.wait(60) == 0
-        finally:
-            stop(worker)
-            log.close()
+        with open(tmp_path / "worker.log", "w") as log:
+            worker = popen_cli("worker", "--redis", redis_url, log=log)  # before any run: it waits for one
+            try:
+                clinicwatch(*args, "--allow-private-hosts", "-s", "CLINICWATCH_MAX_PAGES_PER_SITE=9")
+                asked_in_first = len(site.requests)
+                second = clinicwatch(*args, check=False)
+                assert worker.poll() is None  # it runs until stopped
+                worker.send_signal(signal.SIGTERM)
+                assert worker.wait(60) == 0
+            finally:
+                stop(worker)
 
     db = open_db(db_path)
     runs = list(db.query("SELECT * FROM crawl_runs ORDER BY id"))
