@@ -463,5 +463,25 @@ CREATE TABLE run_workers (
 """
 
 
+# A crawl across machines: each lease (one worker's go at one site) whose results the coordinator
+# stores, and how far it got. Each write of a lease is stored in one transaction with the count
+# of writes stored, so a coordinator killed and restarted goes on after the last write it stored
+# and makes none twice.
+V10_RUN_LEASES = """
+CREATE TABLE run_leases (
+    run_id INTEGER NOT NULL REFERENCES crawl_runs(id),
+    lease TEXT NOT NULL,                      -- the lease's token: <worker>/<random hex>
+    site_id INTEGER REFERENCES sites(id),
+    worker TEXT NOT NULL,                     -- host:pid of the `clinicwatch worker` process
+    writes INTEGER NOT NULL DEFAULT 0,        -- the lease's database writes stored so far, in order
+    fetches INTEGER NOT NULL DEFAULT 0,
+    fetches_failed INTEGER NOT NULL DEFAULT 0,
+    posts INTEGER NOT NULL DEFAULT 0,         -- posts new, changed, unchanged or removed
+    stored_at TEXT,                           -- when its last write was stored (NULL while storing)
+    PRIMARY KEY (run_id, lease)
+);
+"""
+
+
 MIGRATIONS: list[str] = [V1_INITIAL, V2_MENTIONS, V3_DUPLICATE_CLUSTERS, V4_SITE_BOILERPLATE, V5_FETCHED_URL_INDEX,
-                         V6_SUMMARY_FALLBACK, V7_VERSION_HISTORY, V8_FAILING_URLS, V9_RUN_WORKERS]
+                         V6_SUMMARY_FALLBACK, V7_VERSION_HISTORY, V8_FAILING_URLS, V9_RUN_WORKERS, V10_RUN_LEASES]

@@ -26,7 +26,12 @@ def utcnow() -> str:
 def transaction(db: sqlite_utils.Database) -> Iterator[None]:
     """BEGIN IMMEDIATE ... COMMIT, rolled back on any error (the connection runs in autocommit mode).
     SQLite failing to write (disk full, read-only file, I/O error, locked past the busy timeout)
-    raises DatabaseError naming the file; nothing of the transaction is left behind."""
+    raises DatabaseError naming the file; nothing of the transaction is left behind. Inside another
+    one (a distributed crawl's coordinator stores a write and its lease's count together) it is
+    part of that one: both commit or neither."""
+    if db.conn.in_transaction:
+        yield
+        return
     try:
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -425,14 +430,36 @@ def adopt_run(db: sqlite_utils.Database, run_id: int) -> None:
                    [os.getpid(), run_id])
 
 
-def record_worker_lease(db: sqlite_utils.Database, run_id: int, worker: str, fetches: int, failed: int,
-                        posts: int) -> None:
-    """One site crawled by a worker of a distributed run, its results stored."""
+def lease_progress(db: sqlite_utils.Database, run_id: int, lease: str, site_id: int | None, worker: str) -> dict:
+    """A lease of a distributed run whose results the coordinator stores: its run_leases row (a new
+    one with nothing stored, or how far a killed coordinator got)."""
     with transaction(db):
+        db.execute("INSERT OR IGNORE INTO run_leases (run_id, lease, site_id, worker) VALUES (?, ?, ?, ?)",
+                   [run_id, lease, site_id, worker])
+        return next(db.query("SELECT * FROM run_leases WHERE run_id = ? AND lease = ?", [run_id, lease]))
+
+
+def count_lease_write(db: sqlite_utils.Database, run_id: int, lease: str, fetches: int, failed: int,
+                      posts: int) -> None:
+    """One more write of the lease stored: call it in the transaction of that write."""
+    db.execute("UPDATE run_leases SET writes = writes + 1, fetches = fetches + ?, fetches_failed = fetches_failed + ?,"
+               " posts = posts + ? WHERE run_id = ? AND lease = ?", [fetches, failed, posts, run_id, lease])
+
+
+def record_worker_lease(db: sqlite_utils.Database, run_id: int, lease: str) -> bool:
+    """Every write of the lease stored: the site counts for its worker in run_workers (once; False if
+    it already did)."""
+    with transaction(db):
+        row = next(db.query("SELECT * FROM run_leases WHERE run_id = ? AND lease = ?", [run_id, lease]), None)
+        if row is None or row["stored_at"]:
+            return False
+        now = utcnow()
+        db.execute("UPDATE run_leases SET stored_at = ? WHERE run_id = ? AND lease = ?", [now, run_id, lease])
         db.execute(
             """INSERT INTO run_workers (run_id, worker, sites, fetches, fetches_failed, posts, last_stored_at)
                VALUES (?, ?, 1, ?, ?, ?, ?)
                ON CONFLICT (run_id, worker) DO UPDATE SET sites = sites + 1, fetches = fetches + excluded.fetches,
                fetches_failed = fetches_failed + excluded.fetches_failed, posts = posts + excluded.posts,
                last_stored_at = excluded.last_stored_at""",
-            [run_id, worker, fetches, failed, posts, utcnow()])
+            [run_id, row["worker"], row["fetches"], row["fetches_failed"], row["posts"], now])
+        return True

@@ -5,14 +5,18 @@ from db.queries import pending_summary_posts, post_by_url
 from db.schema import MIGRATIONS, schema_version
 from db.store import (
     PostRecord,
+    count_lease_write,
     finish_run,
+    lease_progress,
     mark_removed,
     record_fetch,
+    record_worker_lease,
     save_post,
     save_summaries,
     set_duplicates,
     start_run,
     touch_post,
+    transaction,
     upsert_site,
 )
 
@@ -26,6 +30,8 @@ CONTRACT = {
               "removed_at"},
     "post_versions": {"id", "post_id", "content_hash", "title", "text", "seen_at"},
     "summaries": {"id", "post_id", "content_hash", "summary", "method", "model", "created_at"},
+    "run_workers": {"run_id", "worker", "sites", "fetches", "fetches_failed", "posts", "last_stored_at"},
+    "run_leases": {"run_id", "lease", "site_id", "worker", "writes", "fetches", "fetches_failed", "posts", "stored_at"},
 }
 
 
@@ -179,3 +185,35 @@ def test_version_history_migration_keeps_every_row_and_allows_returns(tmp_path):
     save_post(old, post(site, text="Ketamine and synapses.", digest="a"))
     assert old.execute("SELECT COUNT(*) FROM post_versions WHERE post_id = ?", [post_id]).fetchone()[0] == 3
     assert old.execute("SELECT COUNT(*) FROM post_changes").fetchone()[0] == 2
+
+
+def test_a_write_inside_another_s_transaction_commits_or_rolls_back_with_it(db):
+    site, run = upsert_site(db, "A", "https://a.example/"), start_run(db)
+    with pytest.raises(RuntimeError), transaction(db):
+        record_fetch(db, run, "https://a.example/1", 200, site_id=site)
+        raise RuntimeError("killed before the commit")
+    assert db.execute("SELECT COUNT(*) FROM fetches").fetchone()[0] == 0
+    with transaction(db):
+        record_fetch(db, run, "https://a.example/1", 200, site_id=site)
+        assert db.conn.in_transaction  # not committed by the inner write
+    assert db.execute("SELECT COUNT(*) FROM fetches").fetchone()[0] == 1
+
+
+def test_a_lease_s_writes_are_counted_with_them_and_its_site_for_its_worker_once(db):
+    site, run = upsert_site(db, "A", "https://a.example/"), start_run(db)
+    lease = lease_progress(db, run, "w:1/abc", site, "w:1")
+    assert (lease["writes"], lease["stored_at"]) == (0, None)
+    for failed in (0, 1):
+        with transaction(db):
+            record_fetch(db, run, f"https://a.example/{failed}", 500 if failed else 200, site_id=site)
+            count_lease_write(db, run, "w:1/abc", 1, failed, 0)
+    with pytest.raises(RuntimeError), transaction(db):
+        save_post(db, post(site), run)
+        count_lease_write(db, run, "w:1/abc", 0, 0, 1)
+        raise RuntimeError("killed before the commit")
+    again = lease_progress(db, run, "w:1/abc", site, "w:1")  # a restarted coordinator goes on from here
+    assert (again["writes"], again["fetches"], again["fetches_failed"], again["posts"]) == (2, 2, 1, 0)
+    assert record_worker_lease(db, run, "w:1/abc") and not record_worker_lease(db, run, "w:1/abc")
+    worker = db.execute("SELECT sites, fetches, fetches_failed, posts FROM run_workers WHERE worker = 'w:1'").fetchall()
+    assert worker == [(1, 2, 1, 0)]
+    assert lease_progress(db, run, "w:1/abc", site, "w:1")["stored_at"]

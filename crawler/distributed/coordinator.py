@@ -55,6 +55,9 @@ class Coordinator:
         if run:
             run_id = int(run["run_id"])
             row = self.db.execute("SELECT status FROM crawl_runs WHERE id = ?", [run_id]).fetchone()
+            if row and row[0] in ("ok", "partial"):  # killed after the run's end, before Redis heard of it
+                self.log(f"distributed run {run_id} had finished: nothing to resume")
+                return run_id
             if row and row[0] in ("running", "failed"):
                 store.adopt_run(self.db, run_id)
                 self.log(f"resuming distributed run {run_id}: {self.state.stored_count()} of {run['sites']} "
@@ -75,19 +78,33 @@ class Coordinator:
         return run_id
 
     def store_lease(self, run_id: int, message: dict) -> None:
-        fetches = failed = posts = 0
-        for name, args in self.state.result_entries(message["site"], message["token"]):
-            args = decode(args, DATACLASSES)
+        """Make a completed lease's writes, each in one transaction with the count of the lease's
+        writes made (run_leases): a coordinator killed anywhere in here and started again goes on
+        after the last write it made, and counts the site for its worker once."""
+        site, token, worker = message["site"], message["token"], message["worker"]
+        lease = store.lease_progress(self.db, run_id, token, self.state.site_config(site)["site_id"], worker)
+        if lease["stored_at"] is None:
+            for name, args in self.state.result_entries(site, token, start=lease["writes"]):
+                self.store_write(run_id, token, name, decode(args, DATACLASSES))
+            store.record_worker_lease(self.db, run_id, token)
+            lease = store.lease_progress(self.db, run_id, token, lease["site_id"], worker)
+        self.log(f"site {site} stored: {lease['fetches']} fetch(es), {lease['posts']} post(s), by {worker}")
+
+    def store_write(self, run_id: int, lease: str, name: str, args: list) -> None:
+        with store.transaction(self.db):
             WRITES[name](self.db, *args)
-            if name == "record_fetch":
-                fetches += 1
-                failed += failed_fetch(args)
-            posts += name in POST_WRITES
-        store.record_worker_lease(self.db, run_id, message["worker"], fetches, failed, posts)
-        self.log(f"site {message['site']} stored: {fetches} fetch(es), {posts} post(s), by {message['worker']}")
+            fetch = name == "record_fetch"
+            store.count_lease_write(self.db, run_id, lease, fetch, fetch and failed_fetch(args), name in POST_WRITES)
 
     def run(self, sources, settings: dict, poll: float = 1.0) -> dict:
         run_id = self.seed_or_resume(sources, settings)
+        if self.db["crawl_runs"].get(run_id)["status"] == "running":
+            self.store_and_finish(run_id, poll)
+        self.state.finish()
+        self.state.drop_stale_results()
+        return self.db["crawl_runs"].get(run_id)
+
+    def store_and_finish(self, run_id: int, poll: float) -> None:
         total = int(self.state.run()["sites"])
         while self.state.stored_count() < total:
             message = self.state.next_done(poll)
@@ -99,11 +116,7 @@ class Coordinator:
         site_ids = [config["site_id"] for config in self.site_configs()]
         end_of_crawl(lambda step, *args: step(self.db, *args), self.db, site_ids, run_id)
         counts = store.run_counts(self.db, run_id)
-        status = "partial" if counts["pages_failed"] else "ok"
-        store.finish_run(self.db, run_id, status)
-        self.state.finish()
-        self.state.drop_stale_results()
-        return self.db["crawl_runs"].get(run_id)
+        store.finish_run(self.db, run_id, "partial" if counts["pages_failed"] else "ok")
 
     def site_configs(self):
         for key in self.state.r.scan_iter(self.state.key("site", "*")):

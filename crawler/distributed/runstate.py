@@ -10,7 +10,8 @@ One run at a time per Redis database (`redis://HOST:PORT/N`), under the prefix `
   `tokens` (hash): site -> the token of its current lease (`<worker>/<uuid>`).
 - `results:<site>:<token>` (list, JSON): the database writes of one lease, in order.
 - `done` (list): `{site, token, worker}` of leases completed; `storing` (list): the one the
-  coordinator is storing (moved there with LMOVE, so a killed coordinator stores it on restart).
+  coordinator is storing (moved there with LMOVE, so a killed coordinator stores it on restart;
+  how many of its writes are stored is in the database, table `run_leases`, with the writes).
 - `stored` (set): sites whose results are in the database. `workers` (hash): worker -> last beat.
 
 A lease is Redis's reliable-queue pattern: taking, renewing and completing one are each one
@@ -189,12 +190,13 @@ class RunState:
             self.key("done"), self.key("storing"), timeout, "LEFT", "RIGHT")
         return json.loads(message) if message else None
 
-    def result_entries(self, site: str, token: str):
-        """The lease's writes in order, each removed once the caller's generator resumes after it."""
+    def result_entries(self, site: str, token: str, start: int = 0, chunk: int = 100):
+        """The lease's writes in order from the start-th (0: the first). The list stays until
+        stored(): where the coordinator got to is in the database, stored with each write."""
         key = self.key("results", site, token)
-        while (entry := self.r.lindex(key, 0)) is not None:
-            yield json.loads(entry)
-            self.r.lpop(key)
+        while entries := self.r.lrange(key, start, start + chunk - 1):
+            yield from map(json.loads, entries)
+            start += len(entries)
 
     def stored(self, message: dict) -> None:
         pipe = self.r.pipeline(transaction=True)
