@@ -78,6 +78,10 @@ from .publisher_sections import own_text
 from .required_text import LiteralFilter
 
 THRESHOLD = 0.5
+# Names this rule set: change it whenever a change can move a score, and every stored post scored
+# by other rules is scored again from its stored title and text at the end of the next crawl
+# (pipeline.post_fields.rescore_relevance, posts.relevance_rules).
+RULES_VERSION = "relevance-3"
 TITLE_WEIGHT = 3
 FULL_PROMINENCE = 3
 FULL_PLASTICITY = 2.0
