@@ -99,8 +99,10 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _CONTINUED = re.compile(r"\n\s*\n(?=[ \t]*[a-z])")
 # "Both substances increase neuroplasticity" after "Psilocybin and ketamine are...": a change said of
 # a pair that includes ketamine (old held-out split: a comparison post's key takeaways said it only so).
-BOTH = re.compile(r"\bboth(?: of them| (?:substances|treatments|drugs|medicines|medications|therapies|compounds|molecules))?\b"
-                  r"|\bthe two (?:substances|treatments|drugs|medicines|medications|therapies|compounds|molecules)\b", _I)
+# A bare "both" only as the subject, at the start: "it improves both mood and plasticity" is the treatment's.
+BOTH = re.compile(r"\bboth (?:of them|substances|treatments|drugs|medicines|medications|therapies|compounds|molecules)\b"
+                  r"|^[\s•*·‣▪◦-]*both\b|\bthe two (?:substances|treatments|drugs|medicines|medications|therapies|compounds"
+                  r"|molecules)\b", _I)
 # "ketamine, a neuroplastic drug", "neuroplastic drugs such as ketamine": the class name said of
 # ketamine. Alone it is a label (four corpus press releases say it in passing), so pipeline.relevance
 # counts it only in a post whose own words discuss brain change (lexicon rule, see CLASS_FACTOR).

@@ -58,6 +58,9 @@ def test_both_substances_after_a_pair_naming_ketamine_is_a_claim_across_list_ite
     # "Both" about something other than brain change is no claim.
     logistics = "We offer ketamine and TMS. Both treatments are covered by some insurers. Both are given in our office."
     assert not assess_relevance("Ketamine and TMS", logistics).is_relevant
+    # "Both" that is not the subject leaves the claim to the treatment it names.
+    assert [claim.via for claim in find_claims("Ketamine at our clinic. It improves both mood and neuroplasticity.")] \
+        == ["reference"]
 
 
 PSILOCYBIN_SECTION = """Ketamine is given at our clinic as an infusion.
