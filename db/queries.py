@@ -123,6 +123,13 @@ def pending_mention_posts(db: sqlite_utils.Database, rules: str, limit: int | No
     return list(db.query(sql, params))
 
 
+def stale_relevance_posts(db: sqlite_utils.Database, rules: str, limit: int) -> list[dict]:
+    """Posts whose stored relevance was scored by other rules than these (or before rules were recorded)."""
+    return list(db.query(
+        "SELECT id, title, text FROM posts WHERE relevance_rules IS NULL OR relevance_rules != ? ORDER BY id LIMIT ?",
+        [rules, limit]))
+
+
 def monthly_post_counts(db: sqlite_utils.Database, relevant_only: bool = False) -> list[dict]:
     """Posts per publication month per clinic: dicts with month (YYYY-MM), site, posts. Undated posts are left out."""
     return list(db.query(

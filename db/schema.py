@@ -483,5 +483,13 @@ CREATE TABLE run_leases (
 """
 
 
+# Which relevance rules scored each post (pipeline.relevance.RULES_VERSION): a post scored by other
+# rules, or before this column (NULL), is scored again from its stored title and text.
+V11_RELEVANCE_RULES = """
+ALTER TABLE posts ADD COLUMN relevance_rules TEXT;
+"""
+
+
 MIGRATIONS: list[str] = [V1_INITIAL, V2_MENTIONS, V3_DUPLICATE_CLUSTERS, V4_SITE_BOILERPLATE, V5_FETCHED_URL_INDEX,
-                         V6_SUMMARY_FALLBACK, V7_VERSION_HISTORY, V8_FAILING_URLS, V9_RUN_WORKERS, V10_RUN_LEASES]
+                         V6_SUMMARY_FALLBACK, V7_VERSION_HISTORY, V8_FAILING_URLS, V9_RUN_WORKERS, V10_RUN_LEASES,
+                         V11_RELEVANCE_RULES]

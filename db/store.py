@@ -164,6 +164,7 @@ class PostRecord:
     is_relevant: bool = False
     relevance_score: float | None = None
     relevance_concepts: list[str] = field(default_factory=list)
+    relevance_rules: str | None = None  # the rules that scored it (pipeline.relevance.RULES_VERSION)
     minhash: bytes | None = None
     extractor: str | None = None
     etag: str | None = None
@@ -198,6 +199,8 @@ def save_post(db: sqlite_utils.Database, post: PostRecord, run_id: int | None = 
         "last_seen_at": now,
         "removed_at": None,
     }
+    if post.relevance_rules is not None:  # a record that does not name them leaves the column as it is
+        columns["relevance_rules"] = post.relevance_rules
     with transaction(db):
         existing = post_by_url(db, post.url)
         if existing is None:
@@ -373,6 +376,17 @@ def _replace_mentions(db: sqlite_utils.Database, post_id: int, content_hash: str
         [post_id, content_hash, rules, utcnow()],
     )
     return True
+
+
+def set_relevance(db: sqlite_utils.Database, scores: Iterable[tuple[int, bool, float, list[str], str]]) -> int:
+    """Store posts' relevance scored again by other rules: (post id, is_relevant, score, concepts,
+    rules) tuples, in one transaction; the text and its versions are untouched. Returns how many."""
+    rows = [(int(relevant), score, json.dumps(list(concepts)), rules, post_id)
+            for post_id, relevant, score, concepts, rules in scores]
+    with transaction(db):
+        db.conn.executemany("UPDATE posts SET is_relevant = ?, relevance_score = ?, relevance_concepts = ?, "
+                            "relevance_rules = ? WHERE id = ?", rows)
+    return len(rows)
 
 
 def rewrite_post(db: sqlite_utils.Database, post_id: int, fields: dict, *, replace_version: bool = False) -> bool:

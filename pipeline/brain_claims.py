@@ -12,7 +12,9 @@ an anaesthesia review about neurotoxicity. This module reads sentence by sentenc
    about ("the treatment", "this medicine", "it", a bullet under a ketamine heading); a
    clause whose nearest treatment is psilocybin, an SSRI, TMS or ECT is that treatment's.
    A sentence with no treatment at all counts when the sentence before it, or the heading
-   above a bullet list, names ketamine.
+   above a bullet list, names ketamine. "It" is the treatment named last (a psilocybin
+   section's "it" is psilocybin); "both substances" after ketamine and a rival named together
+   is a claim of both.
 3. *Not a claim*: background and harm ("plays a role in", "is involved in", neurotoxicity,
    apoptosis, a model of psychosis or schizophrenia, an abbreviations list).
 
@@ -53,6 +55,10 @@ CHANGE = re.compile(
     r"|\b(?:connections?|communication|pathways?) (?:in|of|between|among|across|within) (?:the )?"
     r"(?:brain|neurons|nerve cells|brain cells|brain regions|(?:different |various )?(?:regions|areas|sections) of the brain)\b"
     r"|\bregenerat\w* (?:of )?(?:damaged )?(?:neurons|brain cells|nerve cells|synapses|connections)\b"
+    # Growth of nerve cells, and the brain's capacity to change, in the words clinics and abstracts use.
+    r"|\bgrowth of (?:new |healthy )?(?:cortical |brain |nerve )?(?:neurons|nerve cells|brain cells|neurites)\b"
+    r"|\b(?:new|healthy) nerve cells\b|\b(?:neuron|neuronal|neurite) growth\b"
+    r"|\bbrain'?s? (?:capacity|ability|potential) (?:for|to) (?:change|adapt|rewire|heal|grow|reorgani[sz]e)\b"
     r"|\b(?:regrow|rebuil|restor|repair|reconnect|strengthen|reinvigorat)\w* (?:[\w-]+ ){0,3}"
     r"(?:connections?|synapses|neurons|brain cells|nerve cells|(?:neural|brain|mood) (?:pathways?|circuits?))\b"
     r"|\b(?:revers|counteract|undo)\w* (?:[\w-]+ ){0,5}(?:atroph\w*|shrink\w*|shriv\w*|shrunk\w*|damage to the brain)"
@@ -60,7 +66,8 @@ CHANGE = re.compile(
     r"|\bconexiones? (?:neuronales|entre (?:las )?neuronas)|\bnuove connessioni\b|\bspine dendritiche\b|\bsinap\w*", _I)
 
 NOT_A_CLAIM = re.compile(
-    r"\bplays? (?:an? )?(?:\w+ ){0,2}(?:roles?|part)\b|\bfewer\b|\bwith depression (?:have|show)\b|\bis involved in\b|\bare involved in\b|\bneurotoxic\w*|\bneuro-?apoptosis\b"
+    r"\bplays? (?:an? )?(?:\w+ ){0,2}(?:roles?|part)\b(?! in (?:promot|unlock|enhanc|boost|restor|increas|driv|trigger|"
+    r"stimulat|rebuild|repair|strengthen|creat|form|foster|encourag)\w*)|\bfewer\b|\bwith depression (?:have|show)\b|\bis involved in\b|\bare involved in\b|\bneurotoxic\w*|\bneuro-?apoptosis\b"
     r"|\bapoptosis\b|\bcell death\b|\bneurodegenerat\w*|\bpsychos[ie]s\b|\bpsychotic\b|\bschizophreni\w*"
     r"|\bmodel of\b|\bdeveloping brain\b|\bneonat\w*|\bfetal\b|\bfetus\w*|\bperinatal\b|\babbreviations?\b"
     r"|\bdisturb\w*|\bimpair\w*|\bdeficits?\b|\bbladder\b|\bkeywords?:|\bhypothes[ie]s\b|\btheories\b|\boverview\b|\bscience of\b", _I)
@@ -78,12 +85,32 @@ COORDINATED = re.compile(rf"{_KETAMINE_NAME}\w*(?: \([^)]*\))?,? (?:and|or|&|as 
                          rf"|\b{_RIVAL_NAME},? (?:and|or|&|like|such as|including|as well as) (?:\w+ )?{_KETAMINE_NAME}", _I)
 
 # A psychosis model or an anaesthesia harm study: the brain changes it reports are not a treatment's.
+# "Anesthesia" alone is not such a context: clinic pages and patients' diaries call the infusion
+# one (dev split: a patient's diary halved so, with no harm study among the texts it names).
 HARM_CONTEXT = re.compile(r"\bhealthy (?:volunteers|subjects|controls|participants)\b|\bschizophreni\w*|\bneurotoxic\w*"
-                          r"|\bneuro-?apoptosis\b|\bpsychotomimetic\b|\banesthesia\b|\banaesthesia\b", _I)
+                          r"|\bneuro-?apoptosis\b|\bpsychotomimetic\b", _I)
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(\[A-Z0-9])|\n+")
-_CLAUSE_END = re.compile(r";|\bwhile\b|\bwhereas\b|\bbut\b|\bunlike\b|\bcompared (?:to|with)\b|\bvs\.?|\bversus\b", _I)
+CLAUSE_END = re.compile(r";|\bwhile\b|\bwhereas\b|\bbut\b|\bunlike\b|\bcompared (?:to|with)\b|\bvs\.?|\bversus\b", _I)
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# A paragraph that starts in lower case continues the one before: the break is the page's layout
+# ("...helps heal neuropathic pain" styled as a heading, then "by stopping the misfiring..."), not the
+# writer's (old held-out split: one pain page's claim was cut from its ketamine sentence so).
+_CONTINUED = re.compile(r"\n\s*\n(?=[ \t]*[a-z])")
+# "Both substances increase neuroplasticity" after "Psilocybin and ketamine are...": a change said of
+# a pair that includes ketamine (old held-out split: a comparison post's key takeaways said it only so).
+# A bare "both" only as the subject, at the start: "it improves both mood and plasticity" is the treatment's.
+BOTH = re.compile(r"\bboth (?:of them|substances|treatments|drugs|medicines|medications|therapies|compounds|molecules)\b"
+                  r"|^[\s•*·‣▪◦-]*both\b|\bthe two (?:substances|treatments|drugs|medicines|medications|therapies|compounds"
+                  r"|molecules)\b", _I)
+# "ketamine, a neuroplastic drug", "neuroplastic drugs such as ketamine": the class name said of
+# ketamine. Alone it is a label (four corpus press releases say it in passing), so pipeline.relevance
+# counts it only in a post whose own words discuss brain change (lexicon rule, see CLASS_FACTOR).
+CLASS_NAMED = re.compile(
+    r"neuro-?plastic (?:drugs?|therap(?:y|ies)|treatments?|medications?|medicines?|agents?|compounds?),? "
+    rf"(?:including|such as|like|e\.g\.,?) (?:\w+ ){{0,2}}?{_KETAMINE_NAME}"
+    rf"|{_KETAMINE_NAME}\w*,? (?:is )?(?:an?|one of the) (?:\w+ )?neuro-?plastic (?:drugs?|therap(?:y|ies)|treatments?|medicines?)",
+    _I)
 _BULLET = re.compile(r"^\s*(?:[-•*·‣▪◦]|\d+[.)])\s+")
 
 
@@ -93,7 +120,8 @@ class Claim:
     change: str  # the words that say the brain changes
     # What ties it to ketamine: "sentence" (named in its clause), "reference" ("the treatment", "it"),
     # "context" (the sentence before, or the heading of its bullet list, names ketamine), "post"
-    # (no treatment named near it, in a post that so far names ketamine more than any other).
+    # (no treatment named near it, in a post that so far names ketamine more than any other), "pair"
+    # ("both substances", after a sentence naming ketamine and a rival together).
     via: str
     # Which path took it: "rule" (this module's words) or "encoder" (pipeline/claim_encoder.py,
     # whose nearest prototype's concept is then `change`).
@@ -106,15 +134,17 @@ def sentences(text: str) -> list[str]:
 
 
 def _attribution(clause: str, start: int) -> str | None:
-    """Which treatment a change at `start` of the clause belongs to: 'ketamine', 'reference', 'other' or None."""
+    """Which treatment a change at `start` of the clause belongs to: 'ketamine', 'reference', 'both',
+    'other' or None."""
     best: tuple[int, str] | None = None
-    for pattern, name in ((KETAMINE_WORD, "ketamine"), (COMPETITOR_WORD, "other"), (TREATMENT_REFERENCE, "reference")):
+    for pattern, name in ((KETAMINE_WORD, "ketamine"), (COMPETITOR_WORD, "other"), (TREATMENT_REFERENCE, "reference"),
+                          (BOTH, "both")):
         for match in pattern.finditer(clause):
             # Treatments named before the change word are the subject; after it, a weaker guess.
             distance = start - match.end() if match.end() <= start else 1000 + match.start() - start
             if best is None or distance < best[0] or (distance == best[0] and name == "ketamine"):
                 best = (distance, name)
-    if best and best[1] == "reference" and KETAMINE_WORD.search(clause):
+    if best and best[1] in ("reference", "both") and KETAMINE_WORD.search(clause):
         # "the ketamine infusion repairs synapses": the treatment named is ketamine.
         return "ketamine"
     if best and best[1] == "other" and COORDINATED.search(clause[:start]):
@@ -122,9 +152,39 @@ def _attribution(clause: str, start: int) -> str | None:
     return best[1] if best else None
 
 
+def paragraphs(text: str) -> list[str]:
+    """The text's paragraphs (blank-line separated), a paragraph starting in lower case joined to the one before."""
+    return _PARAGRAPH_BREAK.split(_CONTINUED.sub(" ", text))
+
+
 def lines_of(text: str) -> list[str]:
     """The text's sentences as the claim finder reads them, an empty line closing each paragraph."""
-    return [line for paragraph in _PARAGRAPH_BREAK.split(text) for line in [*sentences(paragraph), ""]]
+    return [line for paragraph in paragraphs(text) for line in [*sentences(paragraph), ""]]
+
+
+def named_treatment(line: str) -> str | None:
+    """What a line names: 'ketamine' (ketamine, alone or beside a rival), 'other' (rivals only) or None."""
+    if KETAMINE_WORD.search(line):
+        return "ketamine"
+    return "other" if COMPETITOR_WORD.search(line) else None
+
+
+def pronoun_only(text: str) -> bool:
+    """Whether every reference to a treatment in the text is "it" or "its" ("the treatment", "this
+    medicine" name the post's own treatment, whatever was named last)."""
+    return all(match.group(0).lower() in ("it", "its") for match in TREATMENT_REFERENCE.finditer(text))
+
+
+def reference_owners(lines: list[str]) -> list[str | None]:
+    """For each line, what "it" in it refers to: the treatment of the latest earlier line naming one
+    (across paragraphs: a section under "What is psilocybin?" is psilocybin's). Old held-out split:
+    a comparison post's "research suggests that it works by..." under psilocybin's section was
+    taken as ketamine's by the encoder path."""
+    owners, latest = [], None
+    for line in lines:
+        owners.append(latest)
+        latest = named_treatment(line) or latest
+    return owners
 
 
 def find_claims(text: str) -> list[Claim]:
@@ -132,23 +192,26 @@ def find_claims(text: str) -> list[Claim]:
     if not KETAMINE_WORD.search(text):
         return []
     claims = []
-    lines = []
-    for paragraph in _PARAGRAPH_BREAK.split(text):
-        lines += sentences(paragraph)
-        lines.append("")
+    lines = lines_of(text)
+    owners = reference_owners(lines)
     heading_names_ketamine = False
-    previous_names_ketamine, recent_changes = False, []
+    previous_names_ketamine, recent_changes, previous_pair = False, [], False
     ketamine_so_far = others_so_far = 0
-    for line in lines:
+    after_break = was_bullet = False
+    for line, owner_of_reference in zip(lines, owners):
         if not line:
+            after_break = True
+            continue
+        bullet = bool(_BULLET.match(line))
+        if after_break and not (bullet and was_bullet):
             # A paragraph break ends the context of a sentence with no treatment in it: a footer's
             # "our clinic helps the brain regrow connections" is not about the ketamine above it.
-            previous_names_ketamine, recent_changes = False, []
-            continue
+            # Items of one bullet list set apart by blank lines are still one list.
+            previous_names_ketamine, recent_changes, previous_pair = False, [], False
+        after_break, was_bullet = False, bullet
         names_ketamine = bool(KETAMINE_WORD.search(line))
         ketamine_so_far += len(KETAMINE_WORD.findall(line))
         others_so_far += len(COMPETITOR_WORD.findall(line))
-        bullet = bool(_BULLET.match(line))
         change = CHANGE.search(line) if not NOT_A_CLAIM.search(line) else None
         reversal = REVERSES_THOSE.search(line)
         if reversal and names_ketamine and any(recent_changes):
@@ -156,14 +219,18 @@ def find_claims(text: str) -> list[Claim]:
             change = None
         if change:
             via = None
-            for clause in _CLAUSE_END.split(line):
+            for clause in CLAUSE_END.split(line):
                 found = CHANGE.search(clause)
                 if found:
                     owner = _attribution(clause, found.start())
+                    if owner == "both":
+                        if previous_pair or COORDINATED.search(clause):
+                            via = via or "pair"
+                        continue
                     if owner == "ketamine":
                         via = "sentence"
                         break
-                    if owner == "reference":
+                    if owner == "reference" and not (owner_of_reference == "other" and pronoun_only(clause)):
                         via = via or "reference"
                     if owner is None and (previous_names_ketamine or (bullet and (heading_names_ketamine or ketamine_so_far > others_so_far))):
                         via = via or "context"
@@ -176,6 +243,7 @@ def find_claims(text: str) -> list[Claim]:
             if line.endswith(":") or (len(line) < 90 and not line.endswith(".")):
                 heading_names_ketamine = names_ketamine
         previous_names_ketamine = names_ketamine or (previous_names_ketamine and not COMPETITOR_WORD.search(line))
+        previous_pair = bool(names_ketamine and COMPETITOR_WORD.search(line)) or (previous_pair and not named_treatment(line))
         # The brain change the reversal refers to may be one sentence further back ("These changes reflect...").
         recent_changes = [*recent_changes[-1:], bool(CHANGE.search(line))]
     return claims

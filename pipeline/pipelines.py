@@ -21,7 +21,8 @@ from .canonical import canonical_url
 from .dedup import duplicate_heads
 from .extract import MIN_POST_WORDS, decode_html, extract_page
 from .mentions import fill_pending_mentions
-from .post_fields import derive_post_fields
+from .post_fields import derive_post_fields, rescore_relevance
+from .relevance import RULES_VERSION as RELEVANCE_RULES
 from .site_template import SiteTemplate, remove_site_template
 
 logger = logging.getLogger(__name__)
@@ -114,6 +115,7 @@ def post_record(item: PostPage, site_id: int) -> store.PostRecord:
         content_hash=item.content_hash, title=item.title, author=item.author,
         published_at=item.published_at, date_source=item.date_source, is_relevant=item.is_relevant,
         relevance_score=item.relevance_score, relevance_concepts=item.relevance_concepts,
+        relevance_rules=RELEVANCE_RULES if item.relevance_score is not None else None,
         minhash=item.minhash, extractor=item.extractor, etag=item.etag, last_modified=item.last_modified,
         html=item.html,
     )
@@ -126,5 +128,7 @@ def end_of_crawl(write, db, site_ids, run_id: int) -> None:
     logger.info("site template paragraphs removed from %d post(s)", rewritten)
     changed = write(store.set_duplicates, duplicate_heads(dedup_signatures(db)))
     logger.info("duplicates linked: %d post(s) changed cluster", changed)
+    # Posts stored before the current relevance rules (pipeline.relevance.RULES_VERSION).
+    logger.info("posts scored again by relevance rules %s: %d", RELEVANCE_RULES, write(rescore_relevance))
     # New and changed posts, and any stored before the current mention rules.
     logger.info("posts scanned for mentions: %d", write(fill_pending_mentions))
