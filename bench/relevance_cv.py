@@ -45,12 +45,13 @@ def fold_of(url: str, folds: int) -> int:
 
 
 def load_texts() -> tuple[list[Text], np.ndarray, np.ndarray] | None:
-    from bench.realdata import RELEVANCE_CSV, cached_text, read_rows, require_cache
+    from bench.realdata import RELEVANCE_CSV, TUNED_ON, cached_text, read_rows, require_cache
     from pipeline import claim_encoder, relevance
     from pipeline.brain_claims import HARM_CONTEXT, KETAMINE_WORD, lines_of
     from pipeline.sentence_model import shared_model
 
-    rows = read_rows(RELEVANCE_CSV)
+    # Only the splits tuned on: the held-out ones are not read here at all.
+    rows = [row for row in read_rows(RELEVANCE_CSV) if row["split"] in TUNED_ON["relevance"]]
     if not require_cache(rows, "real relevance set"):
         return None
     model = shared_model()
