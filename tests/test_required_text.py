@@ -72,6 +72,12 @@ EXAMPLES = [
     "Published in The Lancet Psychiatry, JAMA, NEJM, Nature Neuroscience and the Journal of Affective Disorders.",
     "A 2019 study, a trial published in 2020, Duman et al., and researchers at Yale agree; a team from Oxford too.",
     "Call (555) 019-4410 or 555.019.4410 for a free consultation; consultations are always free; consultation: free.",
+    # mentions-6's rules of their own.
+    "Most people feel improvement within a few days, and the antidepressant effects come as early as 4 hours after.",
+    "The benefits can be lasting, with longer periods of relief; many remain symptom-free.",
+    "See Brain Res. 2019;12(3):40-45 and Neurology Reports 3:1901, or Acta Psychiatrica volume 12.",
+    "Authors: Roe, Jane; Doe, John. Smith AB, Jones C. A trial of infusions.",
+    "Reach our office abroad on +44 2079460000 any weekday.",
 ]
 
 
@@ -93,20 +99,25 @@ def _texts() -> list[str]:
     return texts + variants
 
 
-# A concept with two rules (citation:study) is checked under two names.
+# A concept with more than one rule (citation:study) is checked under a name for each: study, study#2, ...
 FILTERED = {}
 for _category, _rules in COMPILED.items():
     for _concept, _pattern, _ in _rules:
-        _name = f"{_category}:{_concept}"
-        FILTERED[f"{_name}#2" if _name in FILTERED else _name] = _pattern
+        _name = _number = f"{_category}:{_concept}"
+        _count = 1
+        while _number in FILTERED:
+            _count += 1
+            _number = f"{_name}#{_count}"
+        FILTERED[_number] = _pattern
 FILTERED |= {"relevance:ketamine": KETAMINE, "relevance:plasticity": PLASTICITY, "relevance:competitors": COMPETITORS}
 
 
 def test_mention_rules_are_filtered_with_their_own_literals():
-    filters = {concept: literals for rules in COMPILED.values() for concept, _, literals in rules}
-    assert filters["metaplasticity"].literals == ("metaplastic",)
-    # Only the phone number rule, all digits and separators, goes unfiltered.
-    assert [concept for concept, literals in filters.items() if literals.literals is None] == ["phone"]
+    filters = [(concept, literals) for rules in COMPILED.values() for concept, _, literals in rules]
+    assert dict(filters)["metaplasticity"].literals == ("metaplastic",)
+    # Only the phone number rule, all digits and separators, goes unfiltered (its rule of numbers
+    # with a country's code needs a "+").
+    assert [concept for concept, literals in filters if literals.literals is None] == ["phone"]
 
 
 @pytest.mark.parametrize("name", FILTERED)
