@@ -130,7 +130,7 @@ NOT_MENTIONS = [
 ]
 
 MENTIONS = [
-    ("Ketamine may ease depression within 2 hours.", "claim:rapid_relief"),
+    ("Ketamine can ease depression within 2 hours.", "claim:rapid_relief"),
     ("It usually takes effect within two hours.", "claim:rapid_relief"),
     ("Ketamine is the sprinter among antidepressants, working within hours.", "claim:rapid_relief"),
     ("Researchers credit glutamate for the rapid and robust effects of ketamine.", "claim:rapid_relief"),
@@ -173,7 +173,7 @@ MENTIONS = [
     ("In need of support? Call the National Suicide Prevention Lifeline at 988.", "call_to_action:phone"),
     ("Results are often seen within 24 hours.", "claim:rapid_relief"),
     ("Trials show it can reduce suicidal thoughts within hours.", "claim:rapid_relief"),
-    ("Suicidal thoughts may decrease within hours of a dose.", "claim:rapid_relief"),
+    ("Suicidal thoughts can decrease within hours of a dose.", "claim:rapid_relief"),
     ("The first effects can be almost immediate.", "claim:rapid_relief"),
     ("It has been used safely in operating rooms for decades.", "claim:few_side_effects"),
     ("Unlike opioids, it does not cause respiratory depression.", "claim:few_side_effects"),

@@ -86,7 +86,7 @@ MENTIONS = [
     ("It can produce antidepressant effects in the first 24 hours.", "claim:rapid_relief"),
     ("Most patients see a reduction in their depressive symptoms after only two infusions.", "claim:rapid_relief"),
     ("Improvements often begin several hours later.", "claim:rapid_relief"),
-    ("It may help people recover more quickly than with pills alone.", "claim:rapid_relief"),
+    ("It can help people recover more quickly than with pills alone.", "claim:rapid_relief"),
     ("Ketamine, a rapid-acting antidepressant, raises glutamate release.", "claim:rapid_relief"),
     ("Because of its rapid onset, it has strong antidepressant effects.", "claim:rapid_relief"),
     ("That surge helps explain the rapid and robust relief patients report.", "claim:rapid_relief"),
@@ -131,3 +131,23 @@ def test_mentions_6_reasons_a_match_is_not_a_mention(sentence, wrong):
 @pytest.mark.parametrize("sentence, concept", MENTIONS)
 def test_mentions_6_finds_the_mention(sentence, concept):
     assert concept in labels(sentence)
+
+
+# mentions-7: "may", "might" and "could" state a possibility, not a claim (the labelling guide), while
+# "can" states an ability and stays one. Each pair differs only in the modal.
+MODAL_PAIRS = [
+    ("Ketamine {} ease depression within two hours.", "claim:rapid_relief"),
+    ("Relief from a series of infusions {} last for months.", "claim:lasting_effects"),
+    ("Benefits {} last for several weeks after the last infusion.", "claim:lasting_effects"),
+]
+
+
+@pytest.mark.parametrize("template, concept", MODAL_PAIRS)
+@pytest.mark.parametrize("modal", ["may", "might", "could"])
+def test_a_possibility_is_not_a_claim(template, concept, modal):
+    assert concept not in labels(template.format(modal))
+
+
+@pytest.mark.parametrize("template, concept", MODAL_PAIRS)
+def test_an_ability_is_a_claim(template, concept):
+    assert concept in labels(template.format("can"))
