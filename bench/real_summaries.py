@@ -1,8 +1,9 @@
 """Benchmark: summaries of real clinic writing (issue 14), against the claim sentences and the
 dangling sentences marked by hand (bench/data/real-summaries.csv, texts in bench/cache/).
 
-For each split (held-out first: it was never looked at while tuning), over every post, and
-over the relevant ones:
+For each split (held-out first: never looked at while tuning until round 3 of issue 14, which
+looked at it like dev; a fresh held-out set measures round 3), over every post, and over the
+relevant ones:
 - claim: the share of summaries holding at least one marked claim sentence (of the posts with
   marked claims that the cached text still carries);
 - dangling: summaries starting with a sentence the labeller marked as depending on an absent

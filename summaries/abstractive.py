@@ -43,9 +43,11 @@ from .faithfulness import fallback_reason
 from .summary import Summary
 
 # The focus of the extractive summaries (issue 14): what the post says ketamine does, named, not the
-# background any article about the brain contains. The faithfulness check still judges the result.
+# background any article about the brain contains: its effect on the brain and the patient, how fast, how
+# long, how safe, how often it works, what the clinic does. The faithfulness check still judges the result.
 INSTRUCTION = (
-    "In three to five sentences, say what this post claims ketamine does to the brain and for patients. "
+    "In three to five sentences, say what this post claims ketamine (or esketamine) does to the brain and for "
+    "patients: how fast, how long, how safe, how often it works, what the clinic does. "
     "Say only what the post says: no names, numbers, drugs or claims it does not contain."
 )
 MAX_NEW_TOKENS = 128

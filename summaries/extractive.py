@@ -60,6 +60,7 @@ FOCUS_WEIGHT = 1.0
 NAMES_KETAMINE_BONUS = 0.1
 CLAIM_BONUS = 0.1
 BRAIN_BONUS = 0.05
+QUANTITY_BONUS = 0.05
 FOCUS_POSITION_BONUS = 0.1
 # What researchers survey in a clinic's post (issue 14), written for clinicwatch: a sentence
 # close to one of these carries a claim rather than background.
@@ -96,13 +97,30 @@ def claims_something(text: str) -> bool:
     return any(category in ("claim", "mechanism") for category, _, _ in sentence_mentions(text))
 
 
+# A speed, a duration or a share ("within hours", "1-2 months", "70% of patients", "45 minutes"): claims of
+# how fast, how long and how often. Issue 14, round 3: of the candidate sentences of the 83 labelled clinic
+# posts about ketamine, 53 % of those with a quantity are marked claims against 28 % of the others (naming
+# ketamine: 46 % against 20 %). A bonus of 0.05 gives one more old held-out summary a marked claim (23 -> 24 of
+# 25) and one dev summary fewer (50 -> 49 of 54: it quotes "Ketamine can produce antidepressant effects within
+# hours of the first session", a claim the labeller left unmarked); 0.1 the same; 0.15 gave a dev summary a
+# sentence without its antecedent. Years are left out: "used since 1970" is history, not a claim.
+_COUNT = (r"(?:\d+(?:\.\d+)?(?:\s*(?:-|\u2013|to)\s*\d+(?:\.\d+)?)?"
+          r"|a\s+few|few|several|one|two|three|four|five|six|seven|eight|nine|ten|twelve)")
+QUANTITY = re.compile(
+    rf"\b{_COUNT}\s*(?:%|percent\b|(?:minutes?|hours?|days?|weeks?|months?)\b)"
+    r"|\bwithin\s+(?:minutes|hours|days|a\s+day|a\s+week)\b",
+    re.IGNORECASE)
+
+
 def claim_bonus(text: str, claims: bool) -> float:
-    """What the rules already see in a sentence: ketamine named, a claim or a mechanism, brain change."""
+    """What the rules already see in a sentence: ketamine named, a claim or a mechanism, brain change, a quantity."""
     bonus = NAMES_KETAMINE_BONUS if names_ketamine(text) else 0.0
     if claims:
         bonus += CLAIM_BONUS
     if PLASTICITY.search(text):
         bonus += BRAIN_BONUS
+    if QUANTITY.search(text):
+        bonus += QUANTITY_BONUS
     return bonus
 
 
@@ -259,7 +277,8 @@ class ExtractiveSummarizer:
             "long_post_words": LONG_POST_WORDS,
             "stand_alone": {"max_chain": MAX_CHAIN},
             "focus": {"subject": FOCUS_SUBJECT, "weight": FOCUS_WEIGHT, "names_ketamine": NAMES_KETAMINE_BONUS,
-                      "claim": CLAIM_BONUS, "brain": BRAIN_BONUS, "position_bonus": FOCUS_POSITION_BONUS,
+                      "claim": CLAIM_BONUS, "brain": BRAIN_BONUS, "quantity": QUANTITY_BONUS,
+                      "position_bonus": FOCUS_POSITION_BONUS,
                       "prototypes": len(CLAIM_PROTOTYPES)},
             **self.encoder.runtime_params,
         }

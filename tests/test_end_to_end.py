@@ -88,7 +88,8 @@ def test_summaries_for_relevant_originals_are_sentences_of_the_post(crawled_demo
                              [post["id"], post["content_hash"]]))
         assert len(rows) == 1 and rows[0]["method"] == "extractive"
         sentences = [s.text for s in split_sentences(rows[0]["summary"])]
-        assert 2 <= len(sentences) <= 4
+        # At most five sentences (issue 14: 3 to 5 by post length, fewer only for short posts).
+        assert 2 <= len(sentences) <= 5
         assert all(s in post["text"] for s in sentences), post["url"]
     unsummarized = [p["url"] for p in posts(db) if not p["is_relevant"] or p["duplicate_of"]]
     assert unsummarized

@@ -33,7 +33,14 @@ from summaries import (
 )
 from summaries.abstractive import INSTRUCTION, AbstractiveSummarizer, chunk_sentences
 from summaries.batch import summarize_pending
-from summaries.extractive import about_ketamine, pieces, select_pieces, sentence_count
+from summaries.extractive import (
+    QUANTITY_BONUS,
+    about_ketamine,
+    claim_bonus,
+    pieces,
+    select_pieces,
+    sentence_count,
+)
 from summaries.faithfulness import fallback_reason, unsupported_details
 from tests.conftest import clinicwatch
 
@@ -161,6 +168,8 @@ def summarizer(encoder) -> ExtractiveSummarizer:
         ("The clinic has moved to 55 Lancaster Avenue in the spring.", "contact"),
         ("In this article we will look at the science of ketamine and synapses.", "signposting"),
         ("Today, we'll explore how glutamate signaling shapes new connections.", "signposting"),
+        ("Discover how ketamine helps the brain form new connections after long stress.", "signposting"),
+        ("Understand the science and speed of ketamine compared with older antidepressants.", "signposting"),
         ("At Harbor Mind Wellness, we offer ketamine therapy in a calm setting.", "self-promotion"),
         ("Our clinic provides every infusion under the care of an anesthesiologist.", "self-promotion"),
         ("Ketamine promotes synapse growth.", "too short"),
@@ -197,6 +206,17 @@ def test_split_keeps_paragraphs_positions_and_verbatim_text():
     assert not question.in_heading  # it has final punctuation: a question, not a heading
     assert [s.paragraph for s in sentences] == sorted(s.paragraph for s in sentences)
     assert rejection_reason(sentences[-1]) == "heading"  # the one-line address paragraph
+
+
+def test_titles_inside_a_paragraph_and_reference_lines_are_never_candidates():
+    text = ("Ketamine lifts mood within hours for many patients with depression.\n"
+            "The Science Behind Ketamine Infusions\n"
+            "\u2022 Ketamine: blocks NMDA receptors, raising glutamate within hours\n"
+            "Moreno, L. T., Adeyemi, K., & Brandt, S. (2021). Low-dose ketamine lifted mood in 40 adults within a day.\n"
+            "Okafor CN, Lindqvist P. Ketamine relieves nerve pain for weeks after four infusions.\n"
+            "Moreno and colleagues found that mood lifted within a day in most of the adults they treated.")
+    reasons = [rejection_reason(s) for s in split_sentences(text)]
+    assert reasons == [None, "heading", None, "reference", "reference", "reference", None]
 
 
 def test_split_handles_empty_text():
@@ -422,6 +442,15 @@ def test_the_first_sentence_chosen_meets_the_must_and_then_the_second():
     "The procedure takes about forty minutes from start to finish for most people.",
     "What’s more, the relief often lasts for weeks after the final session.",
     "Glutamate also plays a role in forming traumatic memories and stress responses.",
+    # Round 3 of issue 14: openings the labeller marked as leaning on an absent antecedent.
+    "Initially developed as a battlefield anesthetic in the 1960s, it now treats depression in clinics.",
+    "While under its effects, patients rest in a reclining chair for about an hour.",
+    "More specifically, the group counted the dendritic spines on cortical neurons.",
+    "The observations suggest the drug acts on two separate timescales in the cortex.",
+    "The treatment, which uses a low dose of ketamine, is offered in two cities so far.",
+    "Common examples include migraine and nerve pain that lingers after shingles.",
+    "Some may notice a floating feeling during the first ketamine session.",
+    "Neither option worked quickly enough for the patients in crisis that winter.",
 ])
 def test_sentences_that_lean_on_the_one_before_are_recognised(text):
     assert depends_on_previous(text)
@@ -436,6 +465,10 @@ def test_sentences_that_lean_on_the_one_before_are_recognised(text):
     "Side effects of ketamine usually fade within an hour of each infusion.",
     "Ketamine can also cause blood pressure and heart rate to rise for an hour.",
     "Historically, ketamine has been used by anesthesiologists in emergency rooms.",
+    "Ketamine, with its unusual action on glutamate, lifts mood within hours for many patients.",
+    "With a carefully planned schedule of booster visits, it is possible to stay well for months.",
+    "The treatment of depression with low-dose infusions began in earnest around the year 2000.",
+    "Some patients feel a mild floating sensation during the infusion and rest afterwards.",
 ])
 def test_sentences_that_stand_alone_are_not_flagged(text):
     assert not depends_on_previous(text)
@@ -449,6 +482,18 @@ It rebuilds synapses within a day. Ketamine blocks NMDA receptors in the prefron
     assert [s.text[:10] for s in candidates] == ["It rebuild", "Ketamine b", "This surge", "These chan"]
     # The first leans on a heading, which no summary may hold; the chain of three is kept whole.
     assert pieces(candidates) == [[], [1], [1, 2], [1, 2, 3]]
+
+
+@pytest.mark.parametrize(("text", "quantified"), [
+    ("Most patients feel better within hours of the first infusion.", True),
+    ("Relief usually lasts 1-2 months, and a single booster restores it.", True),
+    ("About 70% of the patients in the trial responded to the infusions.", True),
+    ("Each infusion for mood disorders takes about forty-five minutes, or 45 minutes.", True),
+    ("Ketamine has held FDA approval as an anesthetic since 1970.", False),
+    ("Relief usually depends on the care that follows the last infusion.", False),
+])
+def test_a_quantified_speed_duration_or_rate_scores_as_a_claim(text, quantified):
+    assert (claim_bonus(text, False) == QUANTITY_BONUS) is quantified
 
 
 def test_focus_is_for_posts_about_ketamine():
@@ -794,7 +839,8 @@ def save_tiny(model, tokenizer, path):
 @pytest.fixture(scope="module")
 def tiny_models(tmp_path_factory):
     """A seq2seq model (BART) that writes plain words of the posts, and a causal one (GPT-2)
-    that writes only numbers no post has (of the digits 2 and 4); both with short contexts (64 and 128 tokens)."""
+    that writes only numbers no post has (of the digits 2 and 4); both with short contexts (64 and 160 tokens:
+    the causal one's prompt, issue 14's focus, takes 103 of its tokens)."""
     from transformers import (
         BartConfig,
         BartForConditionalGeneration,
@@ -816,7 +862,7 @@ def tiny_models(tmp_path_factory):
         decoder_start_token_id=tokenizer.eos_token_id, forced_bos_token_id=None, forced_eos_token_id=None, **special,
     ))
     writes_only(bart, tokenizer, " neurons grow new connections")
-    gpt = GPT2LMHeadModel(GPT2Config(vocab_size=len(tokenizer), n_positions=128, n_embd=16, n_layer=1, n_head=2,
+    gpt = GPT2LMHeadModel(GPT2Config(vocab_size=len(tokenizer), n_positions=160, n_embd=16, n_layer=1, n_head=2,
                                      **special))
     writes_only(gpt, tokenizer, "42")
     yield SimpleNamespace(seq2seq=save_tiny(bart, tokenizer, root / "tiny-bart"),
@@ -900,6 +946,8 @@ def test_causal_prompts_use_the_chat_template_when_the_tokenizer_has_one(tiny_mo
     model = AbstractiveSummarizer(chat, max_new_tokens=4, fallback=summarizer)
     prompt = model.prompt("Ketamine grows synapses.")
     assert prompt.startswith(f"<s>user: {INSTRUCTION}") and prompt.endswith("<s>assistant:")
+    # The focus of the extractive summaries (issue 14): ketamine named, its effect, speed, duration and safety.
+    assert all(words in prompt for words in ("ketamine", "brain", "how fast", "how long", "how safe"))
     # The template's <s> are in the text, so the tokenizer must not add its own as well.
     assert model.encode([prompt])["input_ids"][0].count(tokenizer.bos_token_id) == 2
     assert model.summarize_many([SHORT_POST])[0].fallback_reason.startswith("numbers absent")
