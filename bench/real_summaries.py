@@ -1,9 +1,9 @@
 """Benchmark: summaries of real clinic writing (issue 14), against the claim sentences and the
 dangling sentences marked by hand (bench/data/real-summaries.csv, texts in bench/cache/).
 
-For each split (held-out first: never looked at while tuning until round 3 of issue 14, which
-looked at it like dev; a fresh held-out set measures round 3), over every post, and over the
-relevant ones:
+For the held-out splits together (bench.realdata.held_out: never looked at while tuning), then
+each split (bench.realdata.SPLITS; `heldout` was tuned on in round 3 of issue 14, like dev),
+over every post, and over the relevant ones:
 - claim: the share of summaries holding at least one marked claim sentence (of the posts with
   marked claims that the cached text still carries);
 - dangling: summaries starting with a sentence the labeller marked as depending on an absent
@@ -14,7 +14,7 @@ relevant ones:
 - words and sentences per summary (mean, and the share under 50 words).
 Lead-3 is measured beside ours on the same posts.
 
-Run: python -m bench.real_summaries [--split dev|heldout|both]
+Run: python -m bench.real_summaries [--tuning-only] [--show]
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ import argparse
 import sys
 import time
 
-from bench.realdata import SUMMARIES_CSV, cached_text, labelled_sentences, read_rows, require_cache, sentence_key
+from bench.realdata import (SPLITS, SUMMARIES_CSV, TUNED_ON, cached_text, held_out, labelled_sentences, read_rows,
+                            require_cache, sentence_key, split_label)
 from pipeline.sentences import Sentence, depends_on_previous, split_sentences
 from summaries.extractive import ExtractiveSummarizer, names_ketamine, says_outcome
 
@@ -82,37 +83,47 @@ def report(rows: list[dict], summarizer: ExtractiveSummarizer, title: str) -> tu
     ours = summarizer.chosen_sentences(texts)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     lead = [lead_sentences(text) for text in texts]
-    lines, bars = [], {}
+    lines, bars = [f"{title}: {len(rows)} posts"], {}
     for subset, keep in (("all", lambda row: True), ("relevant", lambda row: row["relevant"] == "1")):
         picked = [i for i, row in enumerate(rows) if keep(row)]
         for name, chosen in (("ours", ours), ("lead-3", lead)):
             found = figures([rows[i] for i in picked], [chosen[i] for i in picked])
-            lines.append(f"{title:8} {subset:8} {name:7} " + "  ".join(f"{k}: {v}" for k, (v, _) in found.items()))
+            lines.append(f"  {subset:8} {name:7} " + "  ".join(f"{k}: {v}" for k, (v, _) in found.items()))
             if name == "ours":
                 wanted = ("claim", "dangling, labelled", "dangling, detector") if subset == "all" else (
                     "ketamine", "brain/outcome")
                 bars.update({f"{title} {subset} {k}": found[k][1] for k in wanted})
-    lines.append(f"{title:8} ours: {len(texts) / wall:.1f} posts/s wall, {1000 * cpu / len(texts):.0f} CPU ms/post "
+    lines.append(f"  ours: {len(texts) / wall:.1f} posts/s wall, {1000 * cpu / len(texts):.0f} CPU ms/post "
                  f"({len(texts)} excerpts of about {sum(len(t.split()) for t in texts) / len(texts):.0f} words)")
     return lines, bars
 
 
+def groups(rows: list[dict], tuning_only: bool = False) -> list[tuple[str, list[dict], bool]]:
+    """(name, rows, is_the_bar): the held-out splits together (the issue's bars are read there), then
+    each split; with `tuning_only`, only the splits tuned on."""
+    held = held_out("summaries")
+    found = [] if tuning_only else [("held out: " + " + ".join(held), [r for r in rows if r["split"] in held], True)]
+    for split in SPLITS:
+        if split in TUNED_ON["summaries"] or not tuning_only:
+            found.append((split_label("summaries", split), [r for r in rows if r["split"] == split], False))
+    return [group for group in found if group[1]]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.real_summaries", description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=("dev", "heldout", "both"), default="both")
-    parser.add_argument("--show", action="store_true", help="print each dev summary (never the held-out ones)")
+    parser.add_argument("--tuning-only", action="store_true", help="only the splits tuned on (held-out ones not computed)")
+    parser.add_argument("--show", action="store_true", help="print each summary of the splits tuned on (never a held-out one)")
     args = parser.parse_args(argv)
     rows = read_rows(SUMMARIES_CSV)
     if not require_cache(rows, "real-summaries"):
         return 2
     summarizer = ExtractiveSummarizer()
-    splits = ("heldout", "dev") if args.split == "both" else (args.split,)
-    for split in splits:
-        lines, _ = report([row for row in rows if row["split"] == split], summarizer, split)
+    for name, subset, _ in groups(rows, args.tuning_only):
+        lines, _ = report(subset, summarizer, name)
         print("\n".join(lines))
     if args.show:
-        dev = [row for row in rows if row["split"] == "dev"]
-        for row, chosen in zip(dev, summarizer.chosen_sentences([cached_text(row["url"]) for row in dev])):
+        tuned = [row for row in rows if row["split"] in TUNED_ON["summaries"]]
+        for row, chosen in zip(tuned, summarizer.chosen_sentences([cached_text(row["url"]) for row in tuned])):
             claims, dangling = keys(row["claims"]), keys(row["dangling"])
             print(f"\n{row['url']} relevant={row['relevant']}")
             for s in chosen:

@@ -1,6 +1,6 @@
 """Benchmark: the extractive summarizer on real clinic writing, against lead-3 on 100 CNN/DailyMail articles, and its speed.
 
-Real clinic writing first (bench/real_summaries.py, issue 14): held-out posts, then dev, the
+Real clinic writing first (bench/real_summaries.py, issue 14): held-out posts, then each split, the
 share of summaries holding a claim sentence marked by hand, sentences left without their
 antecedent, summaries naming ketamine and an outcome, words and sentences per summary.
 
@@ -172,8 +172,8 @@ def measure_abstractive(args, articles: list[str], references: list[str], scorer
 
 
 def real_clinic_posts() -> dict[str, bool]:
-    """The real clinic set, held-out first (bench/real_summaries.py); its bars, or none without the cache."""
-    from bench.real_summaries import report
+    """The real clinic set, held-out splits first (bench/real_summaries.py); its bars, or none without the cache."""
+    from bench.real_summaries import groups, report
     from bench.realdata import SUMMARIES_CSV, missing_texts, read_rows
 
     rows = read_rows(SUMMARIES_CSV)
@@ -182,11 +182,11 @@ def real_clinic_posts() -> dict[str, bool]:
         return {}
     summarizer = ExtractiveSummarizer()
     bars = {}
-    for split in ("heldout", "dev"):
-        lines, split_bars = report([row for row in rows if row["split"] == split], summarizer, split)
+    for name, subset, is_the_bar in groups(rows):
+        lines, group_bars = report(subset, summarizer, name)
         print("\n".join(lines))
-        if split == "heldout":
-            bars.update(split_bars)
+        if is_the_bar:
+            bars.update(group_bars)
     return bars
 
 
