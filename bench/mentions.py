@@ -30,9 +30,10 @@ differ are listed in docs/decisions.md):
   suicide (suicide, suicidality) is suicidal_thoughts, except a hotline's or a month's name.
   chronic_pain also for pain syndromes, chronic migraine, nerve and centralised pain (not
   "pain" alone, nor acute or post-operative pain).
-- A claim is made when said with "can" or "may" ("ketamine can ease symptoms within hours");
-  not when negated, wished for, asked, hypothesised, or a purpose ("given to obtain quick
-  improvement").
+- A claim is made when said with "can" ("ketamine can ease symptoms within hours"); not when
+  hedged with "may", "might" or "could" (mentions-7: the instruction every real set's second
+  and third labeller had), negated, wished for, asked, hypothesised, or a purpose ("given to
+  obtain quick improvement").
 - fda_approval: a drug said to be approved for a use or for patients, or approved in a year,
   the FDA unnamed ("the spray is approved for adults with depression"); not an approval by an
   insurer, a doctor or a clinic, nor one withdrawn since ("approved in the 1990s and withdrawn
