@@ -3,8 +3,8 @@ summary benchmarks (issue 13 and 14).
 
 What is committed (bench/data/): each item's URL, its label and a one-line reason written
 before any rule of clinicwatch saw the item, and its split (SPLITS, reported in that order):
-- `heldout3`: collected in session 4 by a third labeller, English, mostly on sites not used
-  before; labelled before any rule ran.
+- `heldout4`, `heldout3`: collected in session 4 by a fourth and a third labeller, English,
+  mostly on sites not used before; labelled before any rule ran.
 - `heldout2`: collected in session 4 by a second labeller after the session-3 rules were
   written (relevance: 56 of its 173 texts are not in English, kind suffixed -non-english).
 - `heldout`: a third of the first collection, chosen by a hash of the URL before labelling.
@@ -38,6 +38,7 @@ SUMMARIES_CSV = DATA / "real-summaries.csv"
 EXCERPT_CHARS = 2000
 # Each split and where it came from, in the order the benches report them.
 SPLITS = {
+    "heldout4": "fourth labeller, new sites",
     "heldout3": "third labeller, new sites",
     "heldout2": "second labeller",
     "heldout": "first collection, held-out third",
