@@ -45,10 +45,12 @@ def dedup_signatures(db: sqlite_utils.Database) -> Iterator[dict]:
 
 
 def pending_summary_posts(
-    db: sqlite_utils.Database, method: str, model: str, limit: int | None = None, model_revision: str | None = None
+    db: sqlite_utils.Database, method: str, model: str, limit: int | None = None, model_revision: str | None = None,
+    selection_version: int | None = None,
 ) -> list[dict]:
     """Posts to summarize: relevant, published, not a copy, with no summary of their current text by this
-    model (its name and the digest of its weights: other weights under the same name are another model)."""
+    model (its name and the digest of its weights: other weights under the same name are another model) and
+    this selection (`selection_version` in the summary's params; None for a summarizer that records none)."""
     sql = """
         SELECT p.id, p.content_hash, p.title, p.text
         FROM posts p
@@ -56,11 +58,11 @@ def pending_summary_posts(
           AND NOT EXISTS (
             SELECT 1 FROM summaries s
             WHERE s.post_id = p.id AND s.content_hash = p.content_hash AND s.method = ? AND s.model = ?
-              AND s.model_revision IS ?
+              AND s.model_revision IS ? AND json_extract(s.params, '$.selection_version') IS ?
           )
         ORDER BY p.id
     """
-    params: list = [method, model, model_revision]
+    params: list = [method, model, model_revision, selection_version]
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)

@@ -275,8 +275,9 @@ def set_duplicates(db: sqlite_utils.Database, duplicate_of: dict[int, int | None
 
 def save_summaries(db: sqlite_utils.Database, rows: Iterable[dict]) -> int:
     """Store summaries: dicts with post_id, content_hash, summary, method, model, model_revision, params
-    and optionally fallback_reason. A summary by other weights under the same model name replaces the
-    one stored for that text (the batch runner asks for one only when the weights changed)."""
+    and optionally fallback_reason. A summary by other weights under the same model name, or by another
+    selection (`selection_version` in params), replaces the one stored for that text (the batch runner asks
+    for one only when either changed)."""
     now = utcnow()
     written = 0
     with transaction(db):
@@ -290,7 +291,9 @@ def save_summaries(db: sqlite_utils.Database, rows: Iterable[dict]) -> int:
                      summary = excluded.summary, model_revision = excluded.model_revision,
                      params = excluded.params, fallback_reason = excluded.fallback_reason,
                      created_at = excluded.created_at
-                   WHERE model_revision IS NOT excluded.model_revision""",
+                   WHERE model_revision IS NOT excluded.model_revision
+                      OR json_extract(params, '$.selection_version')
+                         IS NOT json_extract(excluded.params, '$.selection_version')""",
                 [row["post_id"], row["content_hash"], row["summary"], row["method"], row["model"],
                  row.get("model_revision"), json.dumps(row.get("params") or {}, sort_keys=True),
                  row.get("fallback_reason"), now],

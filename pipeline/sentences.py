@@ -276,6 +276,45 @@ DEPENDS_ON_PREVIOUS = re.compile(
 )
 
 
+# Round 4 of issue 14 (the second labeller's posts, `heldout2`, declared tuning data): kinds the labellers'
+# instructions name that the rules above missed: an ordinal opening a point of a list ("First, up to a third
+# ..."); "however"/"therefore" ... among the first words ("Ketamine, however, acts ..."); an introductory
+# clause before "the improvement/effects/results ..."; "the X of the drug" as the subject; a definite reference
+# to a picture anywhere ("the non-depressed picture"); something "mentioned earlier"; "Yes."/"No." answering;
+# "a more/less X" with nothing in the sentence to compare it with. Of the labelled candidate sentences (first
+# ones excepted) the detector now catches 125 of 141 on heldout2 (117 before), 87 of 93 on the old held-out
+# (unchanged), 171 of 188 on dev (170), and flags 21, 16 and 59 others (21, 16, 54; the new ones are list items
+# in lower case, which the labellers' instructions count as leaning on their list's intro, and a "vs." line).
+# "the drug/medication" anywhere in a sentence not naming ketamine caught 2 and flagged 9 others: left out.
+_NAMES_TREATMENT = r"(?:ketamine|esketamine|spravato)"
+DEPENDS_ON_PREVIOUS_MORE = re.compile(
+    rf"""
+    ^(?:[-*\u2022\u25cf\u25aa\u25e6]\s*)*{_OPENING_QUOTE}(?:
+        (?:first|second|third|fourth|fifth|next|last|finally)\s*[,:]
+      | (?:first|second|third)\s+of\s+all\b
+      | (?:yes|no)\s*[.!;\u2014\u2013]
+      | (?:\S+\s+){{1,3}}?(?:however|therefore|thus|nonetheless|nevertheless|in\s+turn|in\s+contrast)\b
+      | (?![^,;:]*\b(?:{_NAMES_TREATMENT}|study|studies|trials?|research)\b)[^,;:]{{1,80}},\s+the\s+(?:improvements?|effects?|results?|benefits?|relief
+           |drug|medication|medicine|outcomes?)\b
+    )
+    | ^{_OPENING_QUOTE}the\s+(?:[\w-]+\s+){{0,2}}of\s+the\s+(?:drug|medication|medicine)s?\b
+    | \bthe\s+(?!(?:big|bigger|whole|full|overall|clearer|complete|body|self)\s)(?:[\w-]+\s+){{0,2}}
+        (?:picture|image|photo|photograph|diagram|illustration|infographic|graph)s?\b
+    | \b(?:mentioned|described|discussed|listed|noted|outlined|shown)\s+(?:earlier|previously|before)\b
+    | \b(?:previously|already)\s+(?:mentioned|described|discussed|listed|noted|outlined|shown)\b
+    | ^as\s+(?:mentioned|noted|discussed|described|explained|stated)\b
+    | ^(?!.*\b(?:than|compared|unlike|traditional|conventional|standard|other)\b).*\b(?:a|an)\s+(?:more|less)\s+[\w-]+
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# A fragment the splitter cut from a longer sentence: it starts in lower case ("will most often benefit ...",
+# "bipolar depression and severe anxiety states."); a sentence starting with the drug's name in lower case
+# ("ketamine works ...") and a brand like "iPhone" are sentences all the same.
+FRAGMENT = re.compile(rf"^(?:[-*\u2022\u25cf\u25aa\u25e6]\s*)*{_OPENING_QUOTE}(?!{_NAMES_TREATMENT}\b)[a-z](?![A-Z])")
+
+
 def depends_on_previous(text: str) -> bool:
-    """Does the sentence need the sentence before it to be understood (see DEPENDS_ON_PREVIOUS)?"""
-    return DEPENDS_ON_PREVIOUS.search(text) is not None
+    """Does the sentence need the sentence before it to be understood (see DEPENDS_ON_PREVIOUS,
+    DEPENDS_ON_PREVIOUS_MORE and FRAGMENT)?"""
+    return (DEPENDS_ON_PREVIOUS.search(text) is not None or DEPENDS_ON_PREVIOUS_MORE.search(text) is not None
+            or FRAGMENT.match(text) is not None)

@@ -15,6 +15,10 @@ from .summary import Summary
 
 
 class Summarizer(Protocol):
+    """What the batch stage needs of a summarizer. It may also have `selection_version` (int): the version of
+    the rules choosing a summary's content (summaries.extractive.SELECTION_VERSION), which it records in
+    `params`; a summary of another version is redone. One without it records none."""
+
     method: str
     model: str
     model_revision: str | None
@@ -50,8 +54,8 @@ def summarize_pending(
     limit: int | None = None,
     progress: bool = True,
 ) -> int:
-    """Summarize posts with no summary of their current text by this summarizer's model (name and weights);
-    return how many were written.
+    """Summarize posts with no summary of their current text by this summarizer's model (name and weights)
+    and selection version; return how many were written.
 
     Each batch is written in one transaction, so a killed run loses at most the batch in
     hand and the next run picks up from there. A post with no sentence fit for a summary
@@ -59,7 +63,8 @@ def summarize_pending(
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
-    posts = pending_summary_posts(db, summarizer.method, summarizer.model, limit, summarizer.model_revision)
+    posts = pending_summary_posts(db, summarizer.method, summarizer.model, limit, summarizer.model_revision,
+                                  getattr(summarizer, "selection_version", None))
     written = 0
     with tqdm(total=len(posts), desc="summarizing", unit="post", file=sys.stderr, disable=not progress) as bar:
         for batch in batches(posts, batch_size):

@@ -52,6 +52,12 @@ MIN_WORDS = 50
 MAX_WORDS = 120
 # A sentence and the antecedents it leans on: at most this many sentences in one piece.
 MAX_CHAIN = 3
+# The version of the rules that choose a summary's sentences (the detector of pipeline.sentences included),
+# recorded in each summary's params: a stored summary of another version (or of none: those made before
+# versions were recorded) is redone by the next `clinicwatch summarize`, as new weights are. Raise it with
+# every change that can change a summary. 4: issue 14, round 4 (the detector reads more kinds of sentence
+# leaning on the one before).
+SELECTION_VERSION = 4
 
 # Focus: used when ketamine is a subject of the post (pipeline.relevance.ketamine_subject at least
 # FOCUS_SUBJECT: two mentions of ketamine, no competing treatment named more often).
@@ -244,6 +250,7 @@ class ExtractiveSummarizer:
     """
 
     method = "extractive"
+    selection_version = SELECTION_VERSION
 
     def __init__(self, encoder: SentenceEncoder | None = None, *, min_sentences: int = 3, max_sentences: int = 5,
                  min_words: int = MIN_WORDS, max_words: int | None = MAX_WORDS):
@@ -267,6 +274,7 @@ class ExtractiveSummarizer:
     @property
     def params(self) -> dict:
         return {
+            "selection_version": self.selection_version,
             "min_sentences": self.min_sentences,
             "max_sentences": self.max_sentences,
             "min_words": self.min_words,

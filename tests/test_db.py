@@ -141,6 +141,18 @@ def test_pending_summaries_skip_copies_irrelevant_removed_and_done(db):
     assert d
 
 
+def test_a_summary_of_another_selection_version_is_pending_and_replaced(db):
+    site = upsert_site(db, "C", "https://c.example/blog/")
+    a, _ = save_post(db, post(site, url="https://c.example/a", digest="a", is_relevant=True))
+    row = {"post_id": a, "content_hash": "a", "method": "extractive", "model": "m"}
+    save_summaries(db, [{**row, "summary": "Old.", "params": {"selection_version": 3}}])
+    assert [p["id"] for p in pending_summary_posts(db, "extractive", "m", selection_version=4)] == [a]
+    assert pending_summary_posts(db, "extractive", "m", selection_version=3) == []
+    save_summaries(db, [{**row, "summary": "New.", "params": {"selection_version": 4}}])
+    assert [r["summary"] for r in db.query("SELECT summary FROM summaries")] == ["New."]
+    assert pending_summary_posts(db, "extractive", "m", selection_version=4) == []
+
+
 def test_a_failed_write_leaves_no_half_rows(db):
     site = upsert_site(db, "C", "https://c.example/blog/")
     with pytest.raises(AttributeError):

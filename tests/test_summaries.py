@@ -35,6 +35,7 @@ from summaries.abstractive import INSTRUCTION, AbstractiveSummarizer, chunk_sent
 from summaries.batch import summarize_pending
 from summaries.extractive import (
     QUANTITY_BONUS,
+    SELECTION_VERSION,
     about_ketamine,
     claim_bonus,
     pieces,
@@ -751,6 +752,22 @@ def test_an_edited_post_alone_is_summarized_again(clinic):
     recorder = Recorder()
     assert summarize_pending(clinic.db, recorder, progress=False) == 1
     assert recorder.texts == [edited]
+
+
+def test_a_summary_by_an_older_selection_is_redone_and_one_by_the_current_selection_is_not(clinic, summarizer):
+    assert summarize_pending(clinic.db, summarizer, progress=False) == 3
+    rows = stored_summaries(clinic.db)
+    assert {json.loads(row["params"])["selection_version"] for row in rows} == {SELECTION_VERSION}
+    # One summary as a database made before versions were recorded holds it, one by an older version.
+    before_versions = {key: value for key, value in json.loads(rows[0]["params"]).items() if key != "selection_version"}
+    older = {**json.loads(rows[1]["params"]), "selection_version": SELECTION_VERSION - 1}
+    for row, params in ((rows[0], before_versions), (rows[1], older)):
+        clinic.db.execute("UPDATE summaries SET summary = 'Old.', params = ? WHERE id = ?", [json.dumps(params), row["id"]])
+    assert summarize_pending(clinic.db, summarizer, progress=False) == 2
+    again = stored_summaries(clinic.db)
+    assert len(again) == 3 and all(row["summary"] != "Old." for row in again)
+    assert {json.loads(row["params"])["selection_version"] for row in again} == {SELECTION_VERSION}
+    assert summarize_pending(clinic.db, summarizer, progress=False) == 0
 
 
 def test_rows_record_method_model_weights_and_parameters(clinic, summarizer):
