@@ -104,7 +104,8 @@ CLAIM_RULES: list[Rule] = [
          r"|dependence|side|complications?|harm|abuse|overdose|serious|cardiac|adverse|heart)"
          r"|\bproven\s+safety\b|\bsafely\s+used\b|\b(?:is|are)\s+an?\s+(?:very|extremely|remarkably|incredibly|exceptionally)\s+safe\b"
          r"|\bwithout\s+(?:\w+\s+){0,3}?(?:systemic|medication)\s+(?:side[- ])?effects\b"
-         r"|\b(?:minimal|little|no|negligible|less)\s+(?:\w+\s+)?(?:respiratory|breathing)\s+(?:depression|suppression)\b"),
+         r"|\b(?:minimal|little|no|negligible|less)\s+(?:\w+\s+)?(?:respiratory|breathing)\s+(?:depression|suppression)\b"
+         r"|\bno\s+(?:new\s+|significant\s+|serious\s+)?safety\s+(?:signals|concerns|issues|problems)\b"),
     Rule("success_rates",
          r"\b(?:success|response|remission|recovery)\s+rates?\b"
          r"|\b\d{1,3}(?:\.\d+)?\s?(?:%|percent)\s+(?:of\s+)?(?:\w+\s+){0,5}"

@@ -358,7 +358,12 @@ def sentence_mentions(text: str) -> list[tuple[str, str, str]]:
             if concept in NEEDS and not NEEDS[concept].match(text):
                 continue
             inside = [m.span() for m in NOT_INSIDE[concept].finditer(text)] if concept in NOT_INSIDE else []
-            for match in pattern.finditer(text):
+            # A match left out is looked for again from its next character, not after its end: a hedge on its first
+            # words must not hide a claim in its last ("that may take weeks to work, it can provide relief within
+            # hours": mentions-8, dev's miss).
+            start = 0
+            while (match := pattern.search(text, start)) is not None:
+                start = match.start() + 1
                 if any(_spans_overlap(match.span(), span) for span in taken + inside):
                     continue
                 if _excluded(category, concept, text, match, question):

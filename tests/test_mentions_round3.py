@@ -84,6 +84,9 @@ MENTIONS = [
     ("Ketamine is a safe option to relieve severe depression.", "claim:few_side_effects"),
     ("Unlike older drugs, it works without the undesirable negative side effects.", "claim:few_side_effects"),
     ("Side effects usually go away within an hour.", "claim:few_side_effects"),
+    ("The trial found no new safety signals over a year.", "claim:few_side_effects"),
+    # A hedge on a match's first words does not hide a claim in its last.
+    ("Unlike pills that may take weeks to work, infusions can bring relief within hours.", "claim:rapid_relief"),
     # Success rates: individuals, those, half of the patients, remission then its figure.
     ("Infusions can be effective for 70-80% of individuals.", "claim:success_rates"),
     ("It relieves symptoms in 55–70% of patients, even those who have failed to respond to other drugs.",
