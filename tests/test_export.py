@@ -37,7 +37,7 @@ def db_path(tmp_path):
                              text="We are open on Saturdays. Call (555) 010-2299 for a free consultation.",
                              content_hash="c", published_at="2025-03-01"))
     save_post(db, PostRecord(site_id=harbor, url="https://harbor.example/blog/undated/", title="Undated",
-                             text="Ketamine may ease depression within hours.", content_hash="d"))
+                             text="Ketamine can ease depression within hours.", content_hash="d"))
     set_duplicates(db, {copy: first})
     save_summaries(db, [{"post_id": first, "content_hash": "a", "summary": "Ketamine raises BDNF and new synapses form.",
                          "method": "extractive", "model": "m"}])
