@@ -29,6 +29,14 @@ given by an insurer or a doctor; a class of drugs named by its speed ("rapid-act
 antidepressants, such as ketamine, increase ..."); an anaesthetic's onset in a sentence about
 surgery and not about mood; a rating scale's name ("Scale for Suicidal Ideation"); synapses
 said to be lost or unstable; a name before a reference's numbers without a field in it.
+
+Rules `mentions-8` (round 3): heldout3, tuned on since, had 17 false mentions with mentions-7.
+The general kinds among them, here: a speed said of the brain's change ("works by quickly
+increasing the activity of ... glutamate"); an approval, the FDA unnamed, that leads into a list
+of who qualifies; a nation's researchers ("French investigators"), researchers credited with a
+first observation in a sentence about no study, a study "from" a clinic; a centre's or a
+scale's name ("Depression Center", "OCD-VAS"), bipolar disorder's poles. An aim, a topic or a
+wish, and "potentially", are hedges (pipeline/mentions.py).
 """
 
 from __future__ import annotations

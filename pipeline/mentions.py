@@ -5,8 +5,10 @@ Rules are regular expressions over one sentence at a time (sentences as the summ
 splits them, so every mention's sentence is a verbatim sentence of its post). Within a
 category, one alternation holds every concept with the more specific ones first, so
 "treatment-resistant depression" is one mention of treatment_resistant_depression, not also
-one of depression. A claim of rapid relief needs a word for the effect shortly before the
-time phrase ("relief that arrives in hours"), because "within 24 hours" alone is as often
+one of depression (a condition masks every place it is named; a claim's and a citation's
+concepts are separate, even where their words overlap). The claim rules are in
+pipeline/mention_claims.py. A claim of rapid relief needs a word for the effect shortly before
+the time phrase ("relief that arrives in hours"), because "within 24 hours" alone is as often
 about a lab finding or an appointment.
 
 A match is then checked against the exceptions below and the general reasons a match is not a
