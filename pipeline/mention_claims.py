@@ -26,7 +26,8 @@ _EFFECT = (r"\b(?:relie\w*|reduced\s+symptoms|(?:decrease|reduction)\s+in\s+(?:\
            r"|(?:symptoms|suicidal\s+thoughts|ideation|depression)\s+(?:may\s+|can\s+|often\s+|will\s+)?"
            r"(?:decrease|lessen|lift|disappear|fade|subside)"
            # mentions-8 (the relevance set's unlabelled pages): "start showing effects in hours", "notice changes in mood".
-           r"|show(?:s|ing)?\s+(?:\w+\s+)?(?:effects?|results?|improvements?)|notic\w*\s+(?:changes|a\s+difference|shifts?|benefits?)"
+           r"|(?:show|see|saw)(?:s|ing)?\s+(?:\w+\s+)?(?:effects?|results?|improvements?)|notic\w*\s+(?:changes|a\s+difference"
+           r"|shifts?|benefits?)"
            # mentions-8 (heldout3): effects said to be seen, not side effects'.
            r"|(?<!side\s)(?<!side-)(?:results?|benefits?|effects?)\s+(?:are\s+|is\s+|can\s+be\s+|may\s+be\s+)?(?:often\s+|usually\s+|typically\s+)?"
            r"(?:seen|noticed|felt|experienced))\b")
@@ -41,6 +42,9 @@ _SOON = (r"(?:(?:with)?in\s+(?:a\s+matter\s+of\s+)?(?:the\s+first\s+)?|as\s+(?:e
          r"|\b(?:a\s+few|several|\d+|one|two|three|four)\s+hours\s+(?:later|after|post)\b"
          r"|\bthe\s+(?:next|following)\s+day\b|\bthe\s+day\s+after\b"
          r"|\bafter\s+(?:only|just)\s+(?:one|two|a\s+single|a\s+few|1|2|1\s*[-–]\s*2|one\s+or\s+two)\s+(?:\w+\s+)?"
+         r"(?:infusions?|treatments?|sessions?|doses?)\b"
+         # mentions-8: "relief after their very first infusion".
+         r"|\b(?:after|following)\s+(?:the|their|your|a|his|her)\s+(?:very\s+)?first\s+(?:ketamine\s+|iv\s+)?"
          r"(?:infusions?|treatments?|sessions?|doses?)\b")
 # A word in a rule's gap that is not a negation ("the FDA has not approved" is no approval).
 _NO_NEGATION = r"(?!(?:not|never|yet|rarely|seldom)\b)"
@@ -113,6 +117,8 @@ CLAIM_RULES: list[Rule] = [
          r"|success\w*|better|benefi\w*)\b"
          r"|\b" + _NUMBER_WORD + r"\s+(?:out\s+)?of\s+(?:every\s+)?(?:\d+|ten|four|five|three)\s+"
          r"(?:patients|people|participants|clients)\b|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine)\s+out\s+of\s+(?:\d+|ten|four|five|three)\b"
+         r"|\b(?:\d|one|two|three|four|five|six|seven|eight|nine)\s+in\s+(?:10|ten|4|four|5|five|3|three)\s+"
+         r"(?:patients|people|participants|clients|individuals)\b"
          r"|\b(?:(?:nearly|about|almost|over|more\s+than|roughly|in)\s+)?(?:half|a\s+third|two[- ]thirds)\s+of\s+(?:the\s+)?"
          r"(?:\w+\s+)?(?:patients|participants|people|those)\b"
          # mentions-8 (heldout3's misses): remission or response, then its figure ("were in remission ... (63% vs. 31%)").

@@ -218,7 +218,7 @@ NOT_INSIDE: dict[str, re.Pattern[str]] = {concept: re.compile(pattern, re.IGNORE
 NEEDS: dict[str, re.Pattern[str]] = {
     "success_rates": re.compile(
         r"(?=.*(?:\d\s?(?:%|percent)|\bper\s?cent\b|\b(?:half|thirds?|quarters?)\b"
-        r"|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine)\s+(?:out\s+)?of\s+(?:every\s+)?(?:\d+|ten|four|five|three)\b))"
+        r"|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine)\s+(?:out\s+of|of|in)\s+(?:every\s+)?(?:\d+|ten|four|five|three)\b))"
         # Not "symptom": "30% of patients experience dissociative symptoms" is a side effect's rate (mentions-5).
         r"(?=.*(?:improv|respon|remission|relie|benefit|better|success|recover|reduc|decreas|effective|helped|alleviat|diminish"
         # "shown to treat ... in up to 60% of patients" (mentions-6, heldout2).

@@ -65,6 +65,8 @@ MENTIONS = [
     ("Spravato can start showing effects within hours.", "claim:rapid_relief"),
     ("Some people notice changes in mood within a day.", "claim:rapid_relief"),
     ("Ketamine can rapidly alleviate symptoms of depression.", "claim:rapid_relief"),
+    ("Many patients feel relief after their very first infusion.", "claim:rapid_relief"),
+    ("Our patients often see results within days.", "claim:rapid_relief"),
     # Lasting effects: an effect said to last or persist days or longer; free of symptoms for weeks.
     ("The effects can last up to 14 days after one infusion.", "claim:lasting_effects"),
     ("Its antidepressant effects persist for at least a week in most patients.", "claim:lasting_effects"),
@@ -95,6 +97,7 @@ MENTIONS = [
     ("Symptoms improved in half of the patients.", "claim:success_rates"),
     ("More patients were in remission with ketamine than with placebo (60% vs. 30%).", "claim:success_rates"),
     ("In the trial, 71% felt better the next day.", "claim:success_rates"),
+    ("About 7 in 10 patients experience significant improvement.", "claim:success_rates"),
     # FDA approval: the noun with a year or a drug, the administration's longer names.
     ("Growing evidence led to FDA approval in 2019.", "claim:fda_approval"),
     ("This led to the FDA's approval of the spray.", "claim:fda_approval"),
