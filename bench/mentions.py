@@ -52,6 +52,36 @@ differ are listed in docs/decisions.md):
   list of authors: "Roe JQ, Doe A."), by a citation in the text ("(Mion, 2017)", "(Science 2019,
   ...)") or by words such as "a 2019 study", "In 2008, a journal published research".
 
+Conventions the guide left open, decided in round 3 (rules mentions-8, from heldout3's errors, the
+same way; docs/decisions.md):
+- A claim is hedged by "potentially" as by "may"; an aim, a topic or a wish is not a claim ("the
+  trial sought to examine the immediate effects", "under investigation as a rapid-acting
+  antidepressant", "how long the effects last", "searching for something that works faster").
+  One sentence may make two claims with the same words ("relief in 70% of patients after just
+  one infusion": success_rates and rapid_relief).
+- fda_approval: "FDA approval" as an event of a drug ("led to FDA approval in 2019", "the FDA's
+  approval of the spray", "won FDA approval"), or as a heading alone, is a claim; as a topic it
+  is not ("FDA approval does not guarantee safety"). The administration by another name counts
+  ("the Federal Drug Administration"). A drug "approved for adults who:" before a list of
+  criteria, the FDA unnamed, is the list's lead-in, not a claim (dev's and heldout3's labels).
+- few_side_effects also for "no serious adverse events", a "safe track record", infusions
+  "tolerated very well", side effects said to pass soon ("go away within an hour").
+- lasting_effects also for effects said to persist or last days or longer ("can persist for at
+  least a week", "benefits lasting one week or more"), "depression-free for several weeks",
+  "still felt better a week later". success_rates: "those who have failed to respond to other
+  treatments" says who a rate is of, not a failure; "in half of the patients" is a share.
+- citation: a study is named by its author's name ("Rodriguez's pilot study", "Dr. Rodriguez
+  found" in a sentence about a study), by where it came from ("a study from the University of
+  Michigan", "NIMH-funded researchers", "colleagues at Columbia"); not by a nation ("French
+  investigators randomized ..."), nor by researchers credited with a first observation in a
+  sentence that speaks of no study ("Yale researchers first observed ... in the 1990s"). A
+  journal is named after "the" ("published in the BMJ"), as "the journal Nature", or abbreviated
+  with "J" before its field ("Am J Psychiatry").
+- condition: "manic depression" is bipolar_depression; bipolar disorder's "manic and depressive
+  episodes" are not depression; "TRD (treatment-resistant depression)" is only
+  treatment_resistant_depression; a centre's or a scale's name is not its condition ("Mayo Clinic
+  Depression Center", "OCD-VAS"); "antisuicidal" effects name suicidal_thoughts.
+
 Scores are over (sentence, category:concept) pairs. The reference beside ours is the naive
 rule, a concept found wherever its name appears in the sentence ("bdnf", "rapid relief").
 
@@ -184,7 +214,7 @@ def real_set(show_errors: bool, tuning_only: bool = False) -> bool | None:
         return None
     held = held_out("mentions")
     groups = [(split_label("mentions", split), {split}) for split in SPLITS if not (tuning_only and split in held)]
-    if not tuning_only:
+    if not tuning_only and held:
         groups.insert(0, ("held out, together: " + " + ".join(held), set(held)))
     met = True
     for name, splits in groups:
@@ -204,6 +234,9 @@ def real_set(show_errors: bool, tuning_only: bool = False) -> bool | None:
                 print(f"    {kind:<6} {label:<40} {sentence}")
     if tuning_only:
         print(f"  bar: held-out splits ({', '.join(held)}) not scored (--tuning-only)")
+        return None
+    if not held:  # every split tuned on (mentions-8 tuned on heldout3): the bar waits for a new split
+        print("  bar: no held-out split left (every split is tuned on); not read")
         return None
     print(f"  bar: held-out precision >= {REAL_MIN_PRECISION} in every category: {'met' if met else 'NOT MET'}")
     return met

@@ -78,6 +78,10 @@ EXAMPLES = [
     "See Brain Res. 2019;12(3):40-45 and Neurology Reports 3:1901, or Acta Psychiatrica volume 12.",
     "Authors: Roe, Jane; Doe, John. Smith AB, Jones C. A trial of infusions.",
     "Reach our office abroad on +44 2079460000 any weekday.",
+    # mentions-8's rules of their own.
+    "The benefits of one infusion can last up to two weeks; some stay depression-free for several months.",
+    "A review in the journal Science, the Archives of General Psychiatry and Am J Psychiatry.",
+    "A study from the University of Oslo, Moreno's pilot study; Dr. Rivera found more; NIMH-funded researchers agree.",
 ]
 
 
