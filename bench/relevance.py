@@ -5,7 +5,8 @@ and reasons committed, texts in the gitignored cache of bench/realdata.py): the 
 (bench.realdata.held_out: never looked at while tuning) together, in English and not, then each
 split, each beside the lexicon rule alone and the keyword baseline, with the confusion by kind
 of each held-out split. The bar is read on the held-out splits' English texts together (the
-rule reads English; texts in other languages are reported apart). `--errors` prints the
+rule reads English; texts in other languages are reported apart, and so are a tuning split's
+English texts and its others). `--errors` prints the
 per-item errors of the splits tuned on only. Then the k-fold cross-validated estimate of
 bench/relevance_cv.py (splits tuned on only). Without the cache it says how to rebuild it and
 goes on.
@@ -197,6 +198,15 @@ def real_set(show_errors: bool, tuning_only: bool = False) -> bool | None:
             if judge_name == judges[0][0] and is_bar:
                 met = s.precision >= BAR and s.recall >= BAR
         ours = predictions[judges[0][0]]
+        if not is_bar and any(not english(row) for row in items) and any(english(row) for row in items):
+            # A split with texts in other languages: the rule's figures on each part.
+            for part, wanted in (("English", True), ("other languages", False)):
+                pairs = [(p, row["relevant"] == "1") for p, row in zip(ours, items) if english(row) == wanted]
+                tp, fp = sum(p and t for p, t in pairs), sum(p and not t for p, t in pairs)
+                fn = sum(t and not p for p, t in pairs)
+                s = Scores(tp, fp, fn, len(pairs) - tp - fp - fn)
+                print(f"  {judges[0][0] + ', ' + part:<28}{s.precision:>7.3f}{s.recall:>7.3f}{s.f1:>7.3f}"
+                      f"{s.tp:>5}{s.fp:>5}{s.fn:>5}{s.tn:>5}")
         if all(row["split"] in held for row in items):
             # Which kinds of text fail (kinds only: held-out items are not listed).
             wrong, total = Counter(), Counter()
