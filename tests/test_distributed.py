@@ -169,9 +169,11 @@ def test_two_workers_one_killed_end_as_a_single_process_crawl(tmp_path, redis_ur
     for site in sites:
         times = site.requests.times
         gaps = [b - a for a, b in zip(times, times[1:])]
-        # The server notes a request when its thread parses it: up to a few tens of ms late on a busy
-        # machine. Two workers on one site would show gaps near zero.
-        assert gaps and min(gaps) >= DELAY - 0.08, (site.name, min(gaps))
+        # The server notes a request when its thread parses it: on a loaded machine (load 7-11) that
+        # was seen 110 ms late, so one gap read 0.14 s for a 0.25 s delay. Two workers on one site
+        # each keeping the delay interleave their requests: gaps spread over [0, DELAY), and over a
+        # site's dozens of requests the smallest falls well under half the delay.
+        assert gaps and min(gaps) >= DELAY / 2, (site.name, min(gaps))
         # The workers crawled with the coordinator's -s (the default delay is 0.5 s, randomized).
         assert sorted(gaps)[len(gaps) // 2] < DELAY + 0.1, site.name
         if site.name not in killed_sites:
