@@ -30,6 +30,11 @@ CLINICWATCH_CHROMIUM = "/usr/bin/chromium"  # Debian's; never a downloaded brows
 CLINICWATCH_WORKER_SITES = 32
 CLINICWATCH_LEASE_TIMEOUT = 60.0  # seconds
 
+# Text extraction, relevance and fingerprints of each post page run in this many processes beside
+# the crawling one (pipeline/offload.py): None is the usable cores less one, 0 runs them in the
+# crawling process. The database is the same either way.
+CLINICWATCH_EXTRACT_PROCESSES = None
+
 # Politeness: say who we are, obey robots.txt, adapt to the server's speed.
 USER_AGENT = "clinicwatch/0.1 (research crawler of clinic blogs" + (
     f"; +{CLINICWATCH_CONTACT})" if CLINICWATCH_CONTACT else ")")
