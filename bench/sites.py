@@ -104,7 +104,15 @@ def make_site(spec: BlogSpec):
 
 def respond(spec: BlogSpec, site, base: str, path: str):
     """The page at path, rendered on demand (memory stays flat however many sites there are)."""
-    from clinicwatch.demo.markup import excerpt, html_page, rss_feed, sitemap_index, sitemap_urlset, text_page, xml_page
+    from clinicwatch.demo.markup import (
+        excerpt,
+        html_page,
+        rss_feed,
+        sitemap_index,
+        sitemap_urlset,
+        text_page,
+        xml_page,
+    )
     from clinicwatch.demo.templates import chunks
 
     style = site.style
@@ -383,8 +391,8 @@ def run_size(count: int, args, workdir: Path) -> list[Measure]:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     specs = blog_specs(count, args.max_posts)
-    server = subprocess.Popen([sys.executable, "-c", f"from bench.sites import serve; serve({count}, {args.max_posts}, "
-                               f"{port})"], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    code = f"from bench.sites import serve; serve({count}, {args.max_posts}, {port})"
+    server = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, stdout=subprocess.PIPE, text=True)
     try:
         assert server.stdout.readline().strip() == "ready", "the bench server did not start"
         sources = workdir / f"sources-{count}.toml"
