@@ -109,6 +109,13 @@ def extract_page(html: str | bytes, url: str | None = None, *, site_name: str | 
     )
 
 
+def extract_body(body: bytes, content_type: str | None, url: str, site_name: str | None) -> tuple[str, ExtractedPage]:
+    """A fetched page's decoded HTML and its extraction: the crawl's ExtractText work, one
+    picklable call (pipeline.offload runs it in a pool process)."""
+    html = decode_html(body, content_type)
+    return html, extract_page(html, url, site_name=site_name)
+
+
 def _is_page_file(path: Path) -> bool:
     return path.name.lower().endswith((".html", ".html.gz"))
 

@@ -3,6 +3,9 @@
 ExtractText → CanonicalUrl → DeriveFields → StorePosts
 
 Only PostPage items are transformed; UnchangedPost and GonePost pass straight to StorePosts.
+ExtractText's and DeriveFields' work runs in the crawl's pool of processes (pipeline.offload,
+CLINICWATCH_EXTRACT_PROCESSES), other pages going on meanwhile; each page is still stored in one
+transaction, by StorePosts, in this process.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ from pipeline.items import GonePost, PostPage, UnchangedPost
 
 from .canonical import canonical_url
 from .dedup import duplicate_heads
-from .extract import MIN_POST_WORDS, decode_html, extract_page
+from .extract import MIN_POST_WORDS, extract_body
 from .mentions import fill_pending_mentions
+from .offload import ExtractPool, extract_pool
 from .post_fields import derive_post_fields, rescore_relevance
 from .relevance import RULES_VERSION as RELEVANCE_RULES
 from .site_template import SiteTemplate, remove_site_template
@@ -36,12 +40,15 @@ class ExtractText(UsesCrawlRun):
     def site_template(self) -> SiteTemplate:
         return SiteTemplate(self.run.db)
 
-    def process_item(self, item):
+    @cached_property
+    def pool(self) -> ExtractPool:
+        return extract_pool(self.crawler)
+
+    async def process_item(self, item):
         if not isinstance(item, PostPage):
             return item
         try:
-            item.html = decode_html(item.body, item.content_type)
-            page = extract_page(item.html, item.url, site_name=item.site)
+            item.html, page = await self.pool.run(extract_body, item.body, item.content_type, item.url, item.site)
         except Exception as exc:  # a page that breaks the extractor must not stop the crawl
             self.run.note_fetch_error(item.url, f"text extraction failed: {type(exc).__name__}: {exc}")
             raise DropItem(f"{item.url}: text extraction failed ({exc})") from exc
@@ -63,6 +70,9 @@ class ExtractText(UsesCrawlRun):
         item.declared_canonical = page.declared_canonical
         return item
 
+    def close_spider(self):
+        self.pool.close()
+
 
 class CanonicalUrl(UsesCrawlRun):
     """The URL the post is stored under, from its declared rel=canonical, which ExtractText read
@@ -77,9 +87,13 @@ class CanonicalUrl(UsesCrawlRun):
 class DeriveFields(UsesCrawlRun):
     """Relevance and the exact and near-duplicate fingerprints of the text (pipeline.post_fields)."""
 
-    def process_item(self, item):
+    @cached_property
+    def pool(self) -> ExtractPool:
+        return extract_pool(self.crawler)
+
+    async def process_item(self, item):
         if isinstance(item, PostPage):
-            fields = derive_post_fields(item.title, item.text)
+            fields = await self.pool.run(derive_post_fields, item.title, item.text)
             item.is_relevant = fields.is_relevant
             item.relevance_score = fields.relevance_score
             item.relevance_concepts = list(fields.relevance_concepts)
