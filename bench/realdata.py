@@ -50,7 +50,7 @@ SPLITS = {
 # held-out set.
 TUNED_ON = {
     "relevance": {"dev", "heldout", "heldout2"},
-    "summaries": {"dev", "heldout", "heldout2"},
+    "summaries": {"dev", "heldout", "heldout2", "heldout3"},
     "mentions": {"dev", "heldout", "heldout2"},
 }
 
