@@ -286,6 +286,9 @@ DEPENDS_ON_PREVIOUS = re.compile(
 # (unchanged), 171 of 188 on dev (170), and flags 21, 16 and 59 others (21, 16, 54; the new ones are list items
 # in lower case, which the labellers' instructions count as leaning on their list's intro, and a "vs." line).
 # "the drug/medication" anywhere in a sentence not naming ketamine caught 2 and flagged 9 others: left out.
+# Round 5: "on the other hand" among the first words and "the study/trial/experiment" after up to three words
+# ("During the study, ...") not followed by what defines it ("of", "by", "published" ...): on `heldout3` the
+# detector now catches 116 of 133 marked sentences (113 before), flags 26 others (unchanged), and 60 on dev (59).
 _NAMES_TREATMENT = r"(?:ketamine|esketamine|spravato)"
 DEPENDS_ON_PREVIOUS_MORE = re.compile(
     rf"""
@@ -293,11 +296,13 @@ DEPENDS_ON_PREVIOUS_MORE = re.compile(
         (?:first|second|third|fourth|fifth|next|last|finally)\s*[,:]
       | (?:first|second|third)\s+of\s+all\b
       | (?:yes|no)\s*[.!;\u2014\u2013]
-      | (?:\S+\s+){{1,3}}?(?:however|therefore|thus|nonetheless|nevertheless|in\s+turn|in\s+contrast)\b
+      | (?:\S+\s+){{1,3}}?(?:however|therefore|thus|nonetheless|nevertheless|in\s+turn|in\s+contrast
+           |on\s+the\s+other\s+hand)\b
       | (?![^,;:]*\b(?:{_NAMES_TREATMENT}|study|studies|trials?|research)\b)[^,;:]{{1,80}},\s+the\s+(?:improvements?|effects?|results?|benefits?|relief
            |drug|medication|medicine|outcomes?)\b
     )
     | ^{_OPENING_QUOTE}the\s+(?:[\w-]+\s+){{0,2}}of\s+the\s+(?:drug|medication|medicine)s?\b
+    | ^{_OPENING_QUOTE}(?:\S+\s+){{1,3}}?the\s+(?:study|trial|experiment)\b(?!\s+(?:of|by|published|from|in|at)\b)
     | \bthe\s+(?!(?:big|bigger|whole|full|overall|clearer|complete|body|self)\s)(?:[\w-]+\s+){{0,2}}
         (?:picture|image|photo|photograph|diagram|illustration|infographic|graph)s?\b
     | \b(?:mentioned|described|discussed|listed|noted|outlined|shown)\s+(?:earlier|previously|before)\b
@@ -313,8 +318,63 @@ DEPENDS_ON_PREVIOUS_MORE = re.compile(
 FRAGMENT = re.compile(rf"^(?:[-*\u2022\u25cf\u25aa\u25e6]\s*)*{_OPENING_QUOTE}(?!{_NAMES_TREATMENT}\b)[a-z](?![A-Z])")
 
 
-def depends_on_previous(text: str) -> bool:
+def depends_on_previous(text: str, previous: str | None = None) -> bool:
     """Does the sentence need the sentence before it to be understood (see DEPENDS_ON_PREVIOUS,
-    DEPENDS_ON_PREVIOUS_MORE and FRAGMENT)?"""
+    DEPENDS_ON_PREVIOUS_MORE and FRAGMENT; with `previous`, the text of the sentence before, also
+    refers_back)?"""
     return (DEPENDS_ON_PREVIOUS.search(text) is not None or DEPENDS_ON_PREVIOUS_MORE.search(text) is not None
-            or FRAGMENT.match(text) is not None)
+            or FRAGMENT.match(text) is not None or (previous is not None and refers_back(text, previous)))
+
+
+# Round 5 of issue 14 (the third labeller's posts, `heldout3`, declared tuning data): not a kind of wording but a
+# structure, read against the sentence before (the summarizer passes it: summaries.extractive.pieces). A definite
+# noun phrase among the first words ("The neurotransmitter ketamine affects is glutamate", "Researchers found that
+# the ketamine rapidly affected the neurons") whose noun the sentence before names takes its referent from that
+# sentence, whatever the words; so does "also" as the second or third word ("Ketamine also calms ..."), which adds
+# to what the sentence before said. Over the candidate sentences after a candidate sentence on the four tuning
+# splits that the rules above leave, the definite phrase flags 4 marked and 19 unmarked (most of which do read on
+# from the sentence before: "The nurse explains every step ...", "The tablet contains ..."), "also" 1 marked and
+# 6 unmarked: too many for the detector alone, cheap for a summary, which takes such a sentence only with the
+# one before. A phrase followed by "of" ("the use of ketamine") is defined where it stands; without that and the
+# word list below (reading "the infusion will" as a phrase "infusion will"), 44 unmarked were flagged.
+_DEFINITE_SUBJECT = re.compile(rf"^{_OPENING_QUOTE}(?:\S+\s+){{0,3}}?the\s+((?:[^\W\d_][\w-]+\s*){{1,2}})(?:\s+(\w+))?",
+                               re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_][\w-]+")
+_ADDITIVE = re.compile(r"^(?:\S+\s+){1,2}?also\b", re.IGNORECASE)
+# Words that end a noun phrase ("the infusion will ...", "the use of ...") or are not nouns of one.
+_NOT_NOUNS = frozenset((
+    "of", "for", "to", "in", "on", "at", "by", "with", "from", "and", "or", "but", "as", "than", "that",
+    "which", "who", "whom", "whose", "when", "where", "while", "if", "is", "are", "was", "were", "be",
+    "been", "being", "will", "would", "may", "might", "can", "could", "should", "must", "has", "have", "had",
+    "do", "does", "did", "not", "also", "only", "then", "there", "this", "these", "those", "it", "its",
+    "their", "our", "your", "his", "her", "same", "first", "last", "most", "more", "other", "next", "new",
+    "main", "entire", "total", "whole", "average", "way", "use",
+))
+
+
+def _stem(word: str) -> str:
+    word = word.lower()
+    for ending in ("ies", "es", "s"):
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[:-len(ending)]
+    return word
+
+
+def refers_back(text: str, previous: str) -> bool:
+    """Does a definite noun phrase among the sentence's first words ("the neurotransmitter", "the ketamine")
+    take its noun from `previous`, the sentence before, or does "also" among its first three words add to it?
+    A phrase followed by "of" is defined where it stands ("the use of ketamine")."""
+    if _ADDITIVE.match(text):
+        return True
+    match = _DEFINITE_SUBJECT.match(text)
+    if match is None:
+        return False
+    nouns = []
+    for word in match.group(1).split():
+        if word.lower() in _NOT_NOUNS:
+            break
+        nouns.append(word)
+    following = match.group(1).split()[len(nouns):] + [match.group(2) or ""]
+    if not nouns or following[0].lower() == "of":
+        return False
+    return bool({_stem(word) for word in nouns} & {_stem(word) for word in _WORD.findall(previous)})

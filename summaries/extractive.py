@@ -15,7 +15,7 @@ chosen names ketamine, and the summary says something about the brain or the pat
 News and other posts keep the general selection.
 
 Sentences that stand alone: a sentence that leans on the one before it
-(pipeline.sentences.depends_on_previous) is only taken together with that sentence (and
+(pipeline.sentences.depends_on_previous, given the sentence before) is only taken together with that sentence (and
 that one's own antecedent, up to MAX_CHAIN sentences); one whose antecedent may not be in a
 summary (a heading, a question) is never taken.
 """
@@ -56,8 +56,9 @@ MAX_CHAIN = 3
 # recorded in each summary's params: a stored summary of another version (or of none: those made before
 # versions were recorded) is redone by the next `clinicwatch summarize`, as new weights are. Raise it with
 # every change that can change a summary. 4: issue 14, round 4 (the detector reads more kinds of sentence
-# leaning on the one before).
-SELECTION_VERSION = 4
+# leaning on the one before). 5: round 5 (a sentence also leans on the one before when a definite noun phrase
+# among its first words takes its noun from it, or "also" adds to it: pipeline.sentences.refers_back).
+SELECTION_VERSION = 5
 
 # Focus: used when ketamine is a subject of the post (pipeline.relevance.ketamine_subject at least
 # FOCUS_SUBJECT: two mentions of ketamine, no competing treatment named more often).
@@ -155,8 +156,10 @@ def pieces(candidates: list[Sentence]) -> list[list[int]]:
     for i, sentence in enumerate(candidates):
         piece = [i]
         current = sentence
-        while depends_on_previous(current.text):
+        while True:
             before = index_at.get(current.position - 1)
+            if not depends_on_previous(current.text, None if before is None else candidates[before].text):
+                break
             if before is None or len(piece) >= MAX_CHAIN:
                 piece = []
                 break
