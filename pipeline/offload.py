@@ -1,8 +1,8 @@
 """The crawl's CPU-heavy per-page work (text extraction; relevance and fingerprints) in a pool of
 processes, so that one crawling process uses more than one core (issue 16).
 
-CLINICWATCH_EXTRACT_PROCESSES sets the pool's size: 0 (the default) is no pool, "auto" the usable cores less
-one, 0 runs the work in the crawling process as before. The functions sent to the pool are pure
+CLINICWATCH_EXTRACT_PROCESSES sets the pool's size: 0 (the default) is no pool, the work runs in
+the crawling process; "auto" is the usable cores less one. The functions sent to the pool are pure
 (pipeline.extract.extract_body, pipeline.post_fields.derive_post_fields): the same page gives the
 same result in either place, so the database is the same (tests/test_extract_pool.py). An
 exception a function raises comes back to the item pipeline as it would in-process (and becomes a

@@ -3,9 +3,9 @@
 ExtractText → CanonicalUrl → DeriveFields → StorePosts
 
 Only PostPage items are transformed; UnchangedPost and GonePost pass straight to StorePosts.
-ExtractText's and DeriveFields' work runs in the crawl's pool of processes (pipeline.offload,
-CLINICWATCH_EXTRACT_PROCESSES), other pages going on meanwhile; each page is still stored in one
-transaction, by StorePosts, in this process.
+ExtractText's and DeriveFields' work runs in this process, or, when CLINICWATCH_EXTRACT_PROCESSES
+asks for them (off by default), in a pool of processes (pipeline.offload), other pages going on
+meanwhile; either way each page is stored in one transaction, by StorePosts, in this process.
 """
 
 from __future__ import annotations
