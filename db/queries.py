@@ -46,7 +46,7 @@ def dedup_signatures(db: sqlite_utils.Database) -> Iterator[dict]:
 
 def pending_summary_posts(
     db: sqlite_utils.Database, method: str, model: str, limit: int | None = None, model_revision: str | None = None,
-    selection_version: int | None = None,
+    selection_version: int | str | None = None,
 ) -> list[dict]:
     """Posts to summarize: relevant, published, not a copy, with no summary of their current text by this
     model (its name and the digest of its weights: other weights under the same name are another model) and

@@ -15,8 +15,8 @@ from .summary import Summary
 
 
 class Summarizer(Protocol):
-    """What the batch stage needs of a summarizer. It may also have `selection_version` (int): the version of
-    the rules choosing a summary's content (summaries.extractive.SELECTION_VERSION), which it records in
+    """What the batch stage needs of a summarizer. It may also have `selection_version`: the version of the
+    rules choosing a summary's content (summaries.extractive.SELECTION), which it records in
     `params`; a summary of another version is redone. One without it records none."""
 
     method: str

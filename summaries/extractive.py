@@ -26,8 +26,10 @@ import re
 
 import numpy as np
 
+from pipeline.mentions import RULES_VERSION as MENTION_RULES
 from pipeline.mentions import sentence_mentions
 from pipeline.relevance import KETAMINE, PLASTICITY, ketamine_subject
+from pipeline.relevance import RULES_VERSION as RELEVANCE_RULES
 from pipeline.sentences import (
     Sentence,
     depends_on_previous,
@@ -59,6 +61,10 @@ MAX_CHAIN = 3
 # leaning on the one before). 5: round 5 (a sentence also leans on the one before when a definite noun phrase
 # among its first words takes its noun from it, or "also" adds to it: pipeline.sentences.refers_back).
 SELECTION_VERSION = 5
+# What a summary records and is redone by: this version and the rules it reads, since the claim bonus
+# reads the mention rules (claims_something) and the focus the relevance rules (ketamine_subject), so
+# a change of either changes summaries too.
+SELECTION = f"{SELECTION_VERSION} {MENTION_RULES} {RELEVANCE_RULES}"
 
 # Focus: used when ketamine is a subject of the post (pipeline.relevance.ketamine_subject at least
 # FOCUS_SUBJECT: two mentions of ketamine, no competing treatment named more often).
@@ -253,7 +259,7 @@ class ExtractiveSummarizer:
     """
 
     method = "extractive"
-    selection_version = SELECTION_VERSION
+    selection_version = SELECTION
 
     def __init__(self, encoder: SentenceEncoder | None = None, *, min_sentences: int = 3, max_sentences: int = 5,
                  min_words: int = MIN_WORDS, max_words: int | None = MAX_WORDS):

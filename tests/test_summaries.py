@@ -35,6 +35,7 @@ from summaries.abstractive import INSTRUCTION, AbstractiveSummarizer, chunk_sent
 from summaries.batch import summarize_pending
 from summaries.extractive import (
     QUANTITY_BONUS,
+    SELECTION,
     SELECTION_VERSION,
     about_ketamine,
     claim_bonus,
@@ -757,16 +758,18 @@ def test_an_edited_post_alone_is_summarized_again(clinic):
 def test_a_summary_by_an_older_selection_is_redone_and_one_by_the_current_selection_is_not(clinic, summarizer):
     assert summarize_pending(clinic.db, summarizer, progress=False) == 3
     rows = stored_summaries(clinic.db)
-    assert {json.loads(row["params"])["selection_version"] for row in rows} == {SELECTION_VERSION}
-    # One summary as a database made before versions were recorded holds it, one by an older version.
+    assert {json.loads(row["params"])["selection_version"] for row in rows} == {SELECTION}
+    # One summary as a database made before versions were recorded holds it, one by an older version
+    # (round 4's plain number), one read by older mention rules.
     before_versions = {key: value for key, value in json.loads(rows[0]["params"]).items() if key != "selection_version"}
     older = {**json.loads(rows[1]["params"]), "selection_version": SELECTION_VERSION - 1}
-    for row, params in ((rows[0], before_versions), (rows[1], older)):
+    other_rules = {**json.loads(rows[2]["params"]), "selection_version": SELECTION.replace("mentions-", "mentions-0")}
+    for row, params in ((rows[0], before_versions), (rows[1], older), (rows[2], other_rules)):
         clinic.db.execute("UPDATE summaries SET summary = 'Old.', params = ? WHERE id = ?", [json.dumps(params), row["id"]])
-    assert summarize_pending(clinic.db, summarizer, progress=False) == 2
+    assert summarize_pending(clinic.db, summarizer, progress=False) == 3
     again = stored_summaries(clinic.db)
     assert len(again) == 3 and all(row["summary"] != "Old." for row in again)
-    assert {json.loads(row["params"])["selection_version"] for row in again} == {SELECTION_VERSION}
+    assert {json.loads(row["params"])["selection_version"] for row in again} == {SELECTION}
     assert summarize_pending(clinic.db, summarizer, progress=False) == 0
 
 
