@@ -10,7 +10,9 @@ before any rule of clinicwatch saw the item, and its split (SPLITS, reported in 
 - `heldout`: a third of the first collection, chosen by a hash of the URL before labelling.
 - `dev`: the rest of the first collection.
 Which splits each bench tuned on is TUNED_ON; the others are its held-out splits, never looked
-at while tuning, and the issues' bars are read on them (held_out()).
+at while tuning, and the issues' bars are read on them (held_out()). Sentences (mentions) and
+marked claim sentences (summaries) are named by the SHA-1 of their text with whitespace folded,
+never by their words: third-party text is not copied into this repository.
 
 What is not committed: the texts. They live in a local cache (bench/cache/, gitignored;
 $CLINICWATCH_BENCH_CACHE to put it elsewhere), one JSON object per URL. The benches read it
