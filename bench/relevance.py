@@ -1,6 +1,6 @@
 """Relevance rule on labelled sets: precision, recall and F1 of pipeline.relevance.assess_relevance.
 
-First the real set (bench/data/real-relevance.csv: 640 public web texts, URLs, labels, kinds
+First the real set (bench/data/real-relevance.csv: 772 public web texts, URLs, labels, kinds
 and reasons committed, texts in the gitignored cache of bench/realdata.py): the held-out splits
 (bench.realdata.held_out: never looked at while tuning) together, in English and not, then each
 split, each beside the lexicon rule alone and the keyword baseline, with the confusion by kind
