@@ -23,8 +23,8 @@ import argparse
 import sys
 import time
 
-from bench.realdata import (SPLITS, SUMMARIES_CSV, TUNED_ON, cached_text, held_out, labelled_sentences, read_rows,
-                            require_cache, sentence_key, split_label)
+from bench.realdata import (SUMMARIES_CSV, TUNED_ON, cached_text, labelled_sentences, read_rows, require_cache,
+                            sentence_key, split_groups)
 from pipeline.sentences import Sentence, depends_on_previous, split_sentences
 from summaries.extractive import ExtractiveSummarizer, names_ketamine, says_outcome
 
@@ -100,13 +100,9 @@ def report(rows: list[dict], summarizer: ExtractiveSummarizer, title: str) -> tu
 
 
 def groups(rows: list[dict], tuning_only: bool = False) -> list[tuple[str, list[dict], bool]]:
-    """(name, rows, is_the_bar): the held-out splits together (the issue's bars are read there), then
-    each split; with `tuning_only`, only the splits tuned on."""
-    held = held_out("summaries")
-    found = [] if tuning_only else [("held out: " + " + ".join(held), [r for r in rows if r["split"] in held], True)]
-    for split in SPLITS:
-        if split in TUNED_ON["summaries"] or not tuning_only:
-            found.append((split_label("summaries", split), [r for r in rows if r["split"] == split], False))
+    """(name, rows, is_the_bar) of bench.realdata.split_groups, groups without a post left out."""
+    found = [(name, [row for row in rows if row["split"] in splits], is_the_bar)
+             for name, splits, is_the_bar in split_groups("summaries", tuning_only)]
     return [group for group in found if group[1]]
 
 

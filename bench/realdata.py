@@ -67,6 +67,16 @@ def split_label(bench: str, split: str) -> str:
     return f"{split} ({SPLITS[split]}; {'tuned on' if split in TUNED_ON[bench] else 'held out'})"
 
 
+def split_groups(bench: str, tuning_only: bool = False) -> list[tuple[str, set[str], bool]]:
+    """What a real-set bench reports, in order: (name, splits, is_the_bar). The held-out splits
+    together first (the issues' bars are read there), then each split; with `tuning_only`, only the
+    splits tuned on, so a tuning run does not even compute the held-out ones."""
+    held = held_out(bench)
+    together = [] if tuning_only or not held else [("held out together: " + " + ".join(held), set(held), True)]
+    return together + [(split_label(bench, split), {split}, False) for split in SPLITS
+                       if not (tuning_only and split in held)]
+
+
 def cache_dir() -> Path:
     return Path(os.environ.get("CLINICWATCH_BENCH_CACHE") or Path(__file__).parent / "cache")
 

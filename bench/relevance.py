@@ -125,12 +125,16 @@ def load_items(labels: Path, corpus: Path) -> list[Item]:
     return items
 
 
+def confusion(pairs: list[tuple[bool, bool]]) -> Scores:
+    """Scores of (predicted, labelled relevant) pairs."""
+    tp = sum(p and t for p, t in pairs)
+    fp = sum(p and not t for p, t in pairs)
+    fn = sum(t and not p for p, t in pairs)
+    return Scores(tp, fp, fn, len(pairs) - tp - fp - fn)
+
+
 def score(items: list[Item], judge: Callable[[str, str], bool]) -> Scores:
-    predicted = [judge(item.title, item.text) for item in items]
-    tp = sum(p and i.relevant for p, i in zip(predicted, items))
-    fp = sum(p and not i.relevant for p, i in zip(predicted, items))
-    fn = sum(not p and i.relevant for p, i in zip(predicted, items))
-    return Scores(tp, fp, fn, len(items) - tp - fp - fn)
+    return confusion([(judge(item.title, item.text), item.relevant) for item in items])
 
 
 def keyword_baseline(title: str, text: str) -> bool:
@@ -159,7 +163,7 @@ def real_set(show_errors: bool, tuning_only: bool = False) -> bool | None:
     held-out ones not even computed). True when the held-out English texts meet the bar."""
     from collections import Counter
 
-    from bench.realdata import RELEVANCE_CSV, SPLITS, cached_text, held_out, read_rows, require_cache, split_label
+    from bench.realdata import RELEVANCE_CSV, cached_text, held_out, read_rows, require_cache, split_groups
 
     rows = read_rows(RELEVANCE_CSV)
     if not require_cache(rows, "real relevance set"):
@@ -171,12 +175,14 @@ def real_set(show_errors: bool, tuning_only: bool = False) -> bool | None:
         ("keyword baseline", lambda text: keyword_baseline("", text)),
     )
     held = held_out("relevance")
-    groups = [
-        ("held out together, English: " + " + ".join(held), lambda r: r["split"] in held and english(r), True),
-        ("held out together, other languages", lambda r: r["split"] in held and not english(r), False),
-    ] + [(split_label("relevance", split), lambda r, split=split: r["split"] == split, False) for split in SPLITS]
-    if tuning_only:
-        groups = [group for group in groups[2:] if group[0].endswith("tuned on)")]
+    groups = []
+    for name, splits, is_the_bar in split_groups("relevance", tuning_only):
+        if is_the_bar:  # the bar is read on English texts: the rule reads English
+            groups += [(name + ", English", lambda r, splits=splits: r["split"] in splits and english(r), True),
+                       (name + ", other languages", lambda r, splits=splits: r["split"] in splits and not english(r),
+                        False)]
+        else:
+            groups.append((name, lambda r, splits=splits: r["split"] in splits, False))
     met = True
     for name, chosen, is_bar in groups:
         items = [row for row in rows if chosen(row)]
@@ -189,11 +195,7 @@ def real_set(show_errors: bool, tuning_only: bool = False) -> bool | None:
         for judge_name, judge in judges:
             predicted = [judge(text) for text in texts]
             predictions[judge_name] = predicted
-            truth = [row["relevant"] == "1" for row in items]
-            tp = sum(p and t for p, t in zip(predicted, truth))
-            fp = sum(p and not t for p, t in zip(predicted, truth))
-            fn = sum(t and not p for p, t in zip(predicted, truth))
-            s = Scores(tp, fp, fn, len(items) - tp - fp - fn)
+            s = confusion([(p, row["relevant"] == "1") for p, row in zip(predicted, items)])
             print(f"{judge_name:<30}{s.precision:>7.3f}{s.recall:>7.3f}{s.f1:>7.3f}{s.tp:>5}{s.fp:>5}{s.fn:>5}{s.tn:>5}")
             if judge_name == judges[0][0] and is_bar:
                 met = s.precision >= BAR and s.recall >= BAR
@@ -201,10 +203,7 @@ def real_set(show_errors: bool, tuning_only: bool = False) -> bool | None:
         if not is_bar and any(not english(row) for row in items) and any(english(row) for row in items):
             # A split with texts in other languages: the rule's figures on each part.
             for part, wanted in (("English", True), ("other languages", False)):
-                pairs = [(p, row["relevant"] == "1") for p, row in zip(ours, items) if english(row) == wanted]
-                tp, fp = sum(p and t for p, t in pairs), sum(p and not t for p, t in pairs)
-                fn = sum(t and not p for p, t in pairs)
-                s = Scores(tp, fp, fn, len(pairs) - tp - fp - fn)
+                s = confusion([(p, row["relevant"] == "1") for p, row in zip(ours, items) if english(row) == wanted])
                 print(f"  {judges[0][0] + ', ' + part:<28}{s.precision:>7.3f}{s.recall:>7.3f}{s.f1:>7.3f}"
                       f"{s.tp:>5}{s.fp:>5}{s.fn:>5}{s.tn:>5}")
         if all(row["split"] in held for row in items):
