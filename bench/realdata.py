@@ -50,11 +50,13 @@ SPLITS = {
 # been reported four times); the mentions rules, the relevance rules and the summarizer also on
 # `heldout2` (mentions-6, relevance-4, summaries round 4), each after it was scored once as a
 # held-out set; the mentions rules and the summarizer also on `heldout3` (mentions-8, summaries
-# round 5), after it was scored as held out (mentions twice, summaries twice).
+# round 5), after it was scored as held out (mentions twice, summaries twice). Session 5 tunes
+# every bench on `heldout4` too, and relevance on `heldout3`, each scored as held out before
+# (relevance heldout3 three times, the others once or twice, aggregates only).
 TUNED_ON = {
-    "relevance": {"dev", "heldout", "heldout2"},
-    "summaries": {"dev", "heldout", "heldout2", "heldout3"},
-    "mentions": {"dev", "heldout", "heldout2", "heldout3"},
+    "relevance": {"dev", "heldout", "heldout2", "heldout3", "heldout4"},
+    "summaries": {"dev", "heldout", "heldout2", "heldout3", "heldout4"},
+    "mentions": {"dev", "heldout", "heldout2", "heldout3", "heldout4"},
 }
 
 
