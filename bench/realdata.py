@@ -40,6 +40,7 @@ SUMMARIES_CSV = DATA / "real-summaries.csv"
 EXCERPT_CHARS = 2000
 # Each split and where it came from, in the order the benches report them.
 SPLITS = {
+    "heldout5": "fifth labeller, new sites",
     "heldout4": "fourth labeller, new sites",
     "heldout3": "third labeller, new sites",
     "heldout2": "second labeller",
