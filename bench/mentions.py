@@ -128,11 +128,16 @@ def fixture_posts() -> dict[str, str]:
             for site in demo_sites() + other_sites() for post in site.posts_newest_first()}
 
 
+def gold_labels(field: str) -> set[str]:
+    """A row's labels, "category:concept" separated by ";" (with or without a space after it)."""
+    return {label.strip() for label in field.split(";") if label.strip()}
+
+
 def load_labels(path: Path) -> list[dict]:
     with path.open(newline="", encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))
     for row in rows:
-        row["gold"] = {label for label in row["mentions"].split("; ") if label}
+        row["gold"] = gold_labels(row["mentions"])
     return rows
 
 
@@ -198,7 +203,7 @@ def real_sentences() -> list[dict] | None:
         for row in page_rows:
             if row["sentence"] in found:
                 found_rows.append({**row, "sentence": found[row["sentence"]],
-                                   "gold": {label for label in row["mentions"].split("; ") if label}})
+                                   "gold": gold_labels(row["mentions"])})
     print(f"real set: {len(found_rows)} of {len(rows)} labelled sentences found in their cached pages")
     return found_rows
 
