@@ -161,9 +161,10 @@ CLAIM_RULES: list[Rule] = [
     Rule("lasting_effects",
          r"\b(?:long|longer|longest)[- ]lasting,?\s+(?!side\b|adverse\b|negative\b|harmful\b)(?:[\w-]+\s+)?"
          r"(?:relief|benefits?|effects?|change|improvement|results?|remission)\b"
-         r"|\blasting\s+(?:relief|benefits?|effects?|change|improvement|results?|remission)\b"
+         # Not "shorter-lasting effects" (mentions-9); "long-lasting" is the alternative above.
+         r"|(?<!-)\blasting\s+(?:relief|benefits?|effects?|change|improvement|results?|remission)\b"
          r"|\blong[- ]term\s+(?:relief|benefits?|effects?|improvement|results?|remission|effectiveness|efficacy)\b"
-         r"|\blasting\s+(?:healing|symptom\s+relief)\b"
+         r"|(?<!-)\blasting\s+(?:healing|symptom\s+relief)\b"
          r"|\boutlasts?\b"
          # "Durable" and "enduring" of an effect only: "durable medical equipment", "enduring years of pain" are not.
          r"|\b(?:durable|enduring)\s+(?:[\w-]+\s+)?(?:effects?|relief|benefits?|improvement|efficacy|response|remission"
@@ -175,7 +176,7 @@ CLAIM_RULES: list[Rule] = [
          r"|\bfeel\s+better\s+for\s+(?:days|weeks|months|the\s+long[- ]term)\b|\bwhat\s+makes\s+it\s+last\b"
          r"|\bsustained\s+(?:\([^)]{0,40}\)\s+)?(?:[\w-]+\s+)?(?:improvement|relief|remission|benefits?|effects?|actions?|antidepressant|response"
          r"|results)\b"
-         r"|\bprolong\w*\s+(?:\w+\s+){0,2}effects\b|\blasting\s+(?:\w+\s+)?(?:relief|improvement|benefits?)\b"),
+         r"|\bprolong\w*\s+(?:\w+\s+){0,2}effects\b|(?<!-)\blasting\s+(?:\w+\s+)?(?:relief|improvement|benefits?)\b"),
     # mentions-6 (heldout2's misses): "the benefits can be lasting", "longer periods of relief", "remain
     # symptom-free", "maintaining mood benefits", "reduces the risk of relapse".
     Rule("lasting_effects",

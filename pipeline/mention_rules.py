@@ -283,6 +283,8 @@ _APPROVED_FOR_OTHER = re.compile(r"^\s+(?:\w+\s+)?(?:financing|coverage|insuranc
 _SPEED_ONLY = re.compile(r"^(?:rapid|fast|quick|swift)\w*(?:[- ](?:acting|action|onset))?$|^rapid\s+onset$", _I)
 _DRUG_CLASS_AFTER = re.compile(r"^\s+(?:antidepressants|drugs|medications|medicines|treatments|therapies|agents"
                                r"|compounds)\b", _I)
+# Someone's quick action, not the treatment's: "taking swift action for suicidal ideation" (mentions-9).
+_TAKE_ACTION = re.compile(r"\b(?:take|takes|taking|took|taken)\s+(?:rapid|fast|quick|swift)\s+action$", _I)
 _SURGERY = re.compile(r"\b(?:an(?:a)?esthe\w*|surg(?:ery|eries|ical|eons?)\b|hospitals?|operating|sedat\w*|duration\s+of\s+action"
                       r"|emergency\s+(?:rooms?|medicine))", _I)
 _MOOD = re.compile(r"\b(?:depress\w*|antidepress\w*|mood|symptoms?|relie\w*|suicid\w*|anxi\w*|ptsd|mental|emotional)", _I)
@@ -314,6 +316,7 @@ def not_meant(category: str, concept: str, text: str, match: re.Match[str]) -> b
             return True
         if concept == "rapid_relief" and (
                 (_SPEED_ONLY.match(match.group(0)) and _DRUG_CLASS_AFTER.search(after))
+                or _TAKE_ACTION.search(text[max(0, match.start() - 12):match.end()])
                 or (_SPEED_ONLY.match(match.group(0)) and _SURGERY.search(text) and not _MOOD.search(text))):
             return True
         if concept in ("rapid_relief", "lasting_effects"):

@@ -110,9 +110,12 @@ RULES: dict[str, list[Rule]] = {
              r"|Neuropsychopharmacology|Nature\s+(?:Medicine|Neuroscience)|Journal\s+of\s+(?:the\s+)?[A-Z][A-Za-z]+"
              r"(?:\s+[A-Z][A-Za-z]+)*|Lancet)\b"
              r"|\b(?:published|appeared|reported)\s+in\s+(?:the\s+)?(?:journal\s+)?[A-Z][\w&-]+(?:\s+[A-Z][\w&-]+)*"
-             r"|\bFrontiers\s+in\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*"
-             # A journal as a reference list abbreviates it, before its volume or year: "J. Psychopharmacol., 29".
-             r"|\b(?!(?:Dr|Mr|Mrs|Ms|St|Prof|Jr|Sr|No|Vol)\.)[A-Z][a-z]{0,9}\.(?:\s+[A-Z][a-z]*\.?)+"
+             r"|\bFrontiers\s+in\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*"),
+        # A journal as a reference list abbreviates it, before its volume or year: "J. Psychopharmacol., 29". A rule of
+        # its own, run only on sentences with a digit (mentions-9: in the rule above, its "." sent every sentence with a
+        # full stop through it; the numbers its lookahead needs are digits, or "№" before them).
+        Rule("journal", case_sensitive=True, digits=True, pattern=
+             r"\b(?!(?:Dr|Mr|Mrs|Ms|St|Prof|Jr|Sr|No|Vol)\.)[A-Z][a-z]{0,9}\.(?:\s+[A-Z][a-z]*\.?)+"
              r"(?=,?\s+(?:№|(?:19|20)\d{2}\b|\d+\s*[(:;,]|\d{1,2}\s+[A-Z][a-z]+\s+(?:19|20)\d{2}\b))"
              # By its volume and pages, or by its year in brackets: "(Science 2019, DOI: ...)".
              r"|\b(?:Science|Nature|Cell|Neuron|Lancet|PNAS)(?=\s+(?:(?:19|20)\d{2},?\s+)?\d+:\s*\d+|,?\s+(?:19|20)\d{2}[,;)])"),
@@ -138,8 +141,11 @@ RULES: dict[str, list[Rule]] = {
         # A study named by its year, authors or institution: "a 2019 study", "Duman et al.", "researchers at Yale".
         # Two rules for one concept (mentions-5), each run only on the sentences that can hold it: a
         # study named by its authors or institution, and one named by a year or a reference's numbers.
+        # "et al" alone (mentions-9: its literal "et" is in many words, and sent every such sentence through the
+        # longer rule after it).
+        Rule("study", r"\bet\s+al\b"),
         Rule("study",
-             r"\bet\s+al\b|\bstar\*d\b|\b(?:its\s+)?lead\s+author\b|\ban\s+author\s+of\s+the\s+study\b"
+             r"\bstar\*d\b|\b(?:its\s+)?lead\s+author\b|\ban\s+author\s+of\s+the\s+study\b"
              r"|\b(?:researchers|scientists|psychiatrists|investigators|colleagues|a\s+team)\s+(?:at|from)\s+(?:the\s+)?[A-Z]\w+"
              # "Yale researchers", "Neuroscientist Conor Liston": researchers named by place or name.
              # Researchers as the agents of research ("Yale researchers found"), not "When researchers ...".

@@ -36,6 +36,17 @@ NOT_MENTIONS = [
     ("Our nurse reviews your chart to make sure there are no safety concerns.", "claim:few_side_effects"),
     ("Pairing infusions with new daily habits to achieve lasting results.", "claim:lasting_effects"),
     ("Blocking this receptor to promote sustained antidepressant effects", "claim:lasting_effects"),
+    # Read on the unlabelled sentences of the tuning splits' pages: failing to respond, a search's reach, someone's
+    # quick action, "shorter-lasting", an aim ("in order to", "critical for", a heading's "For"), a check, "possible".
+    ("Many patients fail to respond fully or quickly to the usual pills.", "claim:rapid_relief"),
+    ("The field began to search for novel, fast-acting compounds.", "claim:rapid_relief"),
+    ("Taking quick action for a friend in crisis", "claim:rapid_relief"),
+    ("Tolerance can build up, leading to shorter-lasting effects over time.", "claim:lasting_effects"),
+    ("In order to produce sustained effects, doses are given twice a week.", "claim:lasting_effects"),
+    ("Good sleep after a session is critical for long-lasting improvement.", "claim:lasting_effects"),
+    ("For long-lasting results, several sessions are recommended.", "claim:lasting_effects"),
+    ("We screen every patient and ensure the treatment is safe for them.", "claim:few_side_effects"),
+    ("With boosters it is possible to stay symptom-free.", "claim:lasting_effects"),
     # A hedge on the cause of an effect leaves the effect claimed (see MENTIONS); a rate of failures is none.
     ("For about 35% of patients, even after several medications, relief never comes.", "claim:success_rates"),
     ("For the 30 percent of adults with this illness, standard pills don't provide enough relief.",
