@@ -7,7 +7,6 @@ import pytest
 
 from pipeline.mentions import sentence_mentions
 
-
 NOT_MENTIONS = [
     # Seeming, belief, likelihood and potential hedge a claim.
     ("The spray seems to quickly improve mood in most adults.", "claim:rapid_relief"),
