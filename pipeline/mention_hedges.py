@@ -56,7 +56,7 @@ _WANTED_BEFORE = re.compile(r"\b(?:(?:need\w*|want\w*|seek\w*|search\w*\s+for|lo
 _CAUSE = r"(?:underl\w*|responsible|role|roles|explain\w*|due|behind|reasons?|mechanisms?|basis|contribut\w*|mediat\w*|account\w*)"
 _EPISTEMIC_BEFORE = re.compile(
     r"\b(?:(?:seem|seems|seemed|appear|appears|appeared|believed|thought|presumed|said|suggested)\s+to|potential\s+(?:for|in|to|of)"
-    r"|promise\s+(?:for|of|in)|likely|probably|presumably|theoretically|putatively)\s+(?:(?!" + _CAUSE + r"\b)[\w-]+\s+){0,4}$",
+    r"|promise\s+(?:for|of|in)|likely|probably|presumably|theoretically|putative(?:ly)?|candidate)\s+(?:(?!" + _CAUSE + r"\b)[\w-]+\s+){0,4}$",
     re.IGNORECASE)
 # "how quickly relief comes", "how long-lasting the effects are": a question's words inside the claim's match.
 _HOW_BEFORE = re.compile(r"\bhow\s+$", re.IGNORECASE)

@@ -15,6 +15,7 @@ NOT_MENTIONS = [
     ("Some patients seem to reach long-term relief after six sessions.", "claim:lasting_effects"),
     ("This suggests that ketamine likely provides long-term relief for many.", "claim:lasting_effects"),
     ("A key benefit of the spray is its potential for rapid relief.", "claim:rapid_relief"),
+    ("We scanned patients a day after a novel putative rapidly acting antidepressant.", "claim:rapid_relief"),
     ("It is no permanent cure, but it holds the potential for lasting relief.", "claim:lasting_effects"),
     # A modal's or a wish's reach over a list or a relative clause.
     ("Infusions may thus be a simple, cheap, practical way to rapidly reduce suicidal thinking.", "claim:rapid_relief"),
