@@ -82,6 +82,26 @@ same way; docs/decisions.md):
   treatment_resistant_depression; a centre's or a scale's name is not its condition ("Mayo Clinic
   Depression Center", "OCD-VAS"); "antisuicidal" effects name suicidal_thoughts.
 
+Conventions the guide left open, decided in round 4 (rules mentions-9, from heldout4's errors, the
+same way; docs/decisions.md):
+- A claim said to seem or appear, to be believed, thought or likely, or a potential ("ketamine
+  seems to rapidly improve symptoms", "appeared to rapidly reduce", "its potential for rapid
+  relief") is not asserted (heldout4's labeller; dev's counted one "seems to work much faster",
+  now an error); a hedge on the cause of a claimed effect leaves the effect claimed ("which
+  appears to play a role in the rapid effects of ketamine"). A modal's or a wish's reach goes on
+  over a list ("may be a safe, feasible method to rapidly reduce ...", "the need for a novel,
+  fast-acting and well-tolerated treatment"); an aim or a check is no claim ("to make sure there
+  are no safety issues", "to achieve lasting results"), nor what is lacking or required ("few
+  treatments that can quickly reduce ...", "people who require rapid-acting treatment").
+- success_rates: a rate of those a treatment does not help ("will not achieve remission",
+  "don't provide adequate relief", "relief never comes") or a response's definition ("response
+  was defined as >35% improvement") is no success rate.
+- citation: researchers by their place giving an opinion, in a sentence with no word of research,
+  name no study ("Researchers at <Institute> say the treatment is safe"); a journal's words inside
+  an institution's or a meeting's name are no journal ("Laboratory of Molecular Psychiatry"); a
+  reference list's abbreviated journal line alone ("Arch Gen Psychiatry.") names a journal.
+- condition: the "depressive phase of bipolar disorder" is bipolar_depression, not depression.
+
 Scores are over (sentence, category:concept) pairs. The reference beside ours is the naive
 rule, a concept found wherever its name appears in the sentence ("bdnf", "rapid relief").
 

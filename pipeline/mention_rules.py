@@ -37,6 +37,17 @@ of who qualifies; a nation's researchers ("French investigators"), researchers c
 first observation in a sentence about no study, a study "from" a clinic; a centre's or a
 scale's name ("Depression Center", "OCD-VAS"), bipolar disorder's poles. An aim, a topic or a
 wish, and "potentially", are hedges (pipeline/mentions.py).
+
+Rules `mentions-9` (round 4): heldout4, scored once held out and tuned on since, had 13 false
+mentions with mentions-8 (claims 0.873, citations 0.895). Each was read as a kind and each kind
+checked on the unlabelled sentences of every tuning split's pages (the matches it removed, read
+by hand). Here: a journal's words inside an institution's or a meeting's name ("Laboratory of
+Molecular Psychiatry", "the Psychedelic Science 2025 conference"); researchers by their place
+giving an opinion in a sentence with no word of research ("Researchers at <Institute> say ... is
+safe"); a depressive phase of bipolar disorder; a rate whose good words are in its clause before
+it; effects said in the claim's own words to be short-lived. The hedges (seeming, belief,
+likelihood, potential, a modal's or a wish's reach over a list, an aim or a check, something
+lacked or required) are in pipeline/mention_hedges.py.
 """
 
 from __future__ import annotations
@@ -106,7 +117,11 @@ _GENERIC_EFFECT = re.compile(r"\b(?:effects?|results?|outcomes?)$", _I)
 # Effects said to last minutes or a few hours: the infusion's own effects or a procedural time.
 _SHORT_AFTER = re.compile(r"^\s+(?:\w+\s+){0,3}?(?:(?:about|around|roughly|approximately|up\s+to|only|less\s+than)\s+)?"
                           r"(?:as\s+little\s+as\s+)?"  # mentions-6: "can last for as little as a few hours"
-                          r"(?:\d+|an?|one|two|three|a\s+few|several|few)(?:\s*(?:[-–]|to)\s*\d+)?\s+(?:minutes?|hours?)\b", _I)
+                          r"(?:\d+|an?|one|two|three|a\s+few|several|few)(?:\s*(?:[-–]|to)\s*(?:\d+|two|three|four|five|six))?"
+                          r"\s+(?:minutes?|hours?)\b", _I)  # mentions-9: "about one to two hours"
+
+# Effects said, in the claim's own words, to be short-lived (mentions-9, the relevance pages' sentences).
+_SHORT_LIVED = re.compile(r"\b(?:short[- ]lived|temporary|transient|brief)\b", _I)
 
 # Safety of something other than the treatment: "safe to drive", "a safe treatment environment".
 _SAFE_TO_AFTER = re.compile(
@@ -150,7 +165,7 @@ NOT_INSIDE_MORE = {
                   r"|\bpotentiation\s+(?:and|or)\s+(?:long[- ]term\s+)?depression\b"
                   # mentions-8 (heldout3): a centre's name; bipolar disorder's poles ("manic and depressive episodes").
                   r"|\bdepression\s+(?:center|centre|clinic|institute|unit)s?\b|\bmanic\s+(?:and|or|to)\s+depressive\b"
-                  r"|\bdepressive\s+lows\b",
+                  r"|\bdepressive\s+lows\b|\bdepressive\s+(?:phases?|episodes?|poles?|states?)\s+of\s+bipolar\b",  # mentions-9
     "ocd": r"\b(?:ocd|ptsd)-(?:vas|cl|scale)\b",  # a rating scale's name (mentions-8, heldout3)
     # A drug class ("anti-anxiety medication", as "antidepressant" is not depression) and a side effect
     # among others ("nausea, anxiety and vomiting", "may cause anxiety or agitation").
@@ -200,7 +215,7 @@ _DOCTOR_FOUND = re.compile(r"^Dr\.?\s")
 _PLACE_RESEARCHERS = re.compile(r"^[A-Z][a-z]+\s+(?:researchers|scientists|investigators)\s+first\s")
 _A_STUDY = re.compile(r"\b(?:stud(?:y|ies)|trials?|papers?|journal|published)\b", _I)
 _NAME_GOES_ON = re.compile(r"(?:\s+(?:of|for|and|&|[A-Z][\w&'’.-]*))*")
-_RESEARCH = re.compile(r"\b(?:research\w*|stud(?:y|ies|ied)|trials?|found|find(?:s|ings)?|show\w*|discover\w*|report\w*"
+_RESEARCH = re.compile(r"\b(?:research\w*|stud(?:y|ies|ied|ying)|trials?|set\s+out|explor\w*|found|find(?:s|ings)?|show\w*|discover\w*|report\w*"
                        r"|publish\w*|observ\w*|demonstrat\w*|examin\w*|investigat\w*|analy[sz]\w*|measur\w*|tested"
                        r"|experiment\w*|evidence|data|results?|paper|journal)\b", _I)
 # A year's review or analysis of a clinic's own business, not a study: "the 2023 annual review".
@@ -226,6 +241,15 @@ _JOURNAL_WORD = re.compile(
 _ADDRESS_OR_DATE = re.compile(
     r"^(?:Blvd|Rd|Ave|St|Dr|Ln|Ste|Hwy|Ft|Mt|Pt|Pkwy|Ct|Pl|Fl|Apt|Suite|Cir|Sq|Ter|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct"
     r"|Nov|Dec|Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun|Inc|Co|Corp|Ltd|Llc|Tel|Ph|Ext|Fax)\.|\b(?:Suite|Ste)\b")
+
+# A journal's words inside an institution's or a meeting's name (mentions-9, heldout4 and the relevance pages'
+# affiliations: "Laboratory of Molecular Psychiatry", "the Psychedelic Science 2025 conference").
+_INSTITUTION_BEFORE = re.compile(
+    r"\b(?:Laborator(?:y|ies)|Labs?|Department|Dept\.?|Division|Institute|School|Cent(?:er|re)|Section|Unit|Program(?:me)?"
+    r"|Faculty|College|Society|Association|Foundation|Service|Conference|Congress|Symposium|Meeting|Academy|Chair)\s+"
+    r"(?:of|for|on|in)\s+(?:the\s+)?$")
+_ONE_WORD_JOURNAL = re.compile(r"(?:Science|Nature|Cell|Neuron|Lancet|PNAS)$")
+_NAME_WORD_BEFORE = re.compile(r"\b(?!(?:The|In|See|From|And|Also|Both)\s)[A-Z][a-z]+\s+$")
 
 # An author's initial and surname before a year ("J. Smith, 2019"), not an abbreviated journal ("J. Neurosci.").
 _INITIAL_AND_NAME = re.compile(r"[A-Z]\.\s+[A-Z][a-z]+$")
@@ -259,6 +283,8 @@ _APPROVED_FOR_OTHER = re.compile(r"^\s+(?:\w+\s+)?(?:financing|coverage|insuranc
 _SPEED_ONLY = re.compile(r"^(?:rapid|fast|quick|swift)\w*(?:[- ](?:acting|action|onset))?$|^rapid\s+onset$", _I)
 _DRUG_CLASS_AFTER = re.compile(r"^\s+(?:antidepressants|drugs|medications|medicines|treatments|therapies|agents"
                                r"|compounds)\b", _I)
+# Someone's quick action, not the treatment's: "taking swift action for suicidal ideation" (mentions-9).
+_TAKE_ACTION = re.compile(r"\b(?:take|takes|taking|took|taken)\s+(?:rapid|fast|quick|swift)\s+action$", _I)
 _SURGERY = re.compile(r"\b(?:an(?:a)?esthe\w*|surg(?:ery|eries|ical|eons?)\b|hospitals?|operating|sedat\w*|duration\s+of\s+action"
                       r"|emergency\s+(?:rooms?|medicine))", _I)
 _MOOD = re.compile(r"\b(?:depress\w*|antidepress\w*|mood|symptoms?|relie\w*|suicid\w*|anxi\w*|ptsd|mental|emotional)", _I)
@@ -290,6 +316,7 @@ def not_meant(category: str, concept: str, text: str, match: re.Match[str]) -> b
             return True
         if concept == "rapid_relief" and (
                 (_SPEED_ONLY.match(match.group(0)) and _DRUG_CLASS_AFTER.search(after))
+                or _TAKE_ACTION.search(text[max(0, match.start() - 12):match.end()])
                 or (_SPEED_ONLY.match(match.group(0)) and _SURGERY.search(text) and not _MOOD.search(text))):
             return True
         if concept in ("rapid_relief", "lasting_effects"):
@@ -300,6 +327,8 @@ def not_meant(category: str, concept: str, text: str, match: re.Match[str]) -> b
                     or (concept == "rapid_relief" and (_SERVICE_SUBJECT.search(subject) or _SERVICE_AFTER.search(after)))):
                 return True
         if concept == "lasting_effects":
+            if _SHORT_LIVED.search(match.group(0)):  # "effects ... can be short-lived, typically lasting a few days"
+                return True
             topic = _GENERIC_EFFECT.search(match.group(0)) and (
                 _TOPIC_BEFORE.search(text[max(0, match.start() - 20):match.start()]) or _TOPIC_AFTER.search(after))
             return bool(topic or _SHORT_AFTER.search(after)
@@ -320,7 +349,10 @@ def not_meant(category: str, concept: str, text: str, match: re.Match[str]) -> b
                                                    or _APPROVED_FOR_OTHER.search(after))))
         if concept == "success_rates":
             window = text[max(0, match.start() - 10):]
-            return bool((_RATE_HARM.search(window[:len(match.group(0)) + 70]) and not _RATE_GOOD.search(window))
+            # What the figure is of, good or bad; the clause before it says so too ("effectively treats 70% of patients
+            # who have suffered ...": mentions-9, heldout4's miss).
+            good = _RATE_GOOD.search(clause_before(text, match.start()) + " " + window)
+            return bool((_RATE_HARM.search(window[:len(match.group(0)) + 70]) and not good)
                         or _RATE_FAIL_AFTER.search(after))
         return False
     if concept == "study":
@@ -345,8 +377,9 @@ def not_meant(category: str, concept: str, text: str, match: re.Match[str]) -> b
             place = name.group(1) if name else ""
             if re.match(r"\s+(?:at|from)\s+(?:our|my)\b", text[start:], _I):
                 return True
-            needs_research = not re.match(r"(?:researchers|scientists|investigators)\b", matched, _I)
-            return bool((needs_research and not _RESEARCH.search(text)) or _CLINIC_NAME.search(place)
+            # Researchers by their place say what a study found: without a word of research, their opinion is no study
+            # ("Researchers at the <Institute> say the treatment is safe": mentions-9, heldout4's labeller).
+            return bool(not _RESEARCH.search(text[:match.start()] + " " + text[match.end():]) or _CLINIC_NAME.search(place)
                         or _OWN_STAFF.search(text[max(0, match.start() - 10):match.start()]))
         if _YEAR.search(matched) and _OWN_REVIEW.search(matched):
             return True
@@ -361,6 +394,9 @@ def not_meant(category: str, concept: str, text: str, match: re.Match[str]) -> b
     if concept == "journal":
         matched = match.group(0)
         if _NOT_A_JOURNAL_AFTER_IN.search(matched) or _ADDRESS_OR_DATE.search(matched) or _INITIAL_AND_NAME.match(matched):
+            return True
+        if _INSTITUTION_BEFORE.search(text, 0, match.start()) or (
+                _ONE_WORD_JOURNAL.match(matched) and _NAME_WORD_BEFORE.search(text, 0, match.start())):
             return True
         if _DIGIT.search(matched):  # a name before a reference's numbers: a journal names its field
             name = _NAME_BEFORE.search(text, 0, match.start())

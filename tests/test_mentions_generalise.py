@@ -162,7 +162,9 @@ MENTIONS = [
     ("Ketamine rebuilt links between neurons (Science 2019, DOI: 10.1000/xyz123).", "citation:journal"),
     ("Ketamine rebuilt links between neurons (Science 2019, DOI: 10.1000/xyz123).", "citation:study"),
     ("Yale researchers found that ketamine regrows synapses.", "citation:study"),
-    ("Researchers from Yale say ketamine may regrow synapses.", "citation:study"),
+    # mentions-9: researchers by their place who only "say", with no word of research, name no study (heldout4's
+    # labeller; tests/test_mentions_round4.py); with one they do.
+    ("Researchers from Yale say their trial shows ketamine may regrow synapses.", "citation:study"),
     ("Scientists at Yale discovered the effect in 2000.", "citation:study"),
     ("Neuroscientist Jane Roe and her colleagues imaged the neurons.", "citation:study"),
     ("Duman and colleagues showed that ketamine increases synapses.", "citation:study"),

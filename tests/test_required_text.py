@@ -82,6 +82,10 @@ EXAMPLES = [
     "The benefits of one infusion can last up to two weeks; some stay depression-free for several months.",
     "A review in the journal Science, the Archives of General Psychiatry and Am J Psychiatry.",
     "A study from the University of Oslo, Moreno's pilot study; Dr. Rivera found more; NIMH-funded researchers agree.",
+    # mentions-9's rules of their own.
+    "See J. Psychopharmacol., 29, 12 and (Science 2019, p. 4).",
+    "Arch Gen Psychiatry.",
+    "Book a free intake phone call today.",
 ]
 
 
