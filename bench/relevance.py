@@ -7,7 +7,7 @@ split, each beside the lexicon rule alone and the keyword baseline, with the con
 of each held-out split. The bar is read on the held-out splits' English texts together (the
 rule reads English; texts in other languages are reported apart, and so are a tuning split's
 English texts and its others). `--errors` prints the
-per-item errors of the splits tuned on only. Then the k-fold cross-validated estimate of
+per-item errors of the splits tuned on only. Then the leave-one-labeller-out estimate of
 bench/relevance_cv.py (splits tuned on only). Without the cache it says how to rebuild it and
 goes on.
 

@@ -42,8 +42,10 @@ from .brain_claims import (
 
 # Dev split, the rule plus this path, by margin: 0.04 P 0.947 R 0.947; 0.06 P 0.978 R 0.947;
 # 0.08 P 0.978 R 0.936; 0.10 P 0.977 R 0.915 (the rule alone: 1.000 / 0.904).
-# Round 3, 5-fold CV on all 313 real texts (bench/relevance_cv.py): folds choose 0.06 four times
+# Round 3, 5-fold CV on all 313 real texts (bench/relevance_cv.py --by hash): folds choose 0.06 four times
 # and 0.08 once; left-out folds 0.985 / 0.964.
+# Round 5, leave one labeller out (English texts): each left-out labeller's MARGIN chosen on the other three
+# (0.08, 0.06, 0.06, 0.06) gives a mean of 0.963 / 0.948, against 0.963 / 0.953 at 0.06.
 MARGIN = 0.06
 # Fragments cut off by the ~2,000-character excerpts ("It also stimulates the heal") matched
 # prototypes on their few words: two dev false alarms, both under 30 characters.
@@ -151,6 +153,12 @@ NEGATIVE = (
     "Researchers measured brain connectivity with functional MRI before and after the drug.",
     "Ketamine can become addictive and is misused as a party drug.",
     "Depression changes the brain, shrinking the hippocampus.",
+    # Round 5 (heldout3 and heldout4 false alarms): a receptor action with relief, inflammation, protection
+    # from injury, transmission measured in the laboratory.
+    "Ketamine acts on NMDA receptors in your brain, giving fast relief from depression.",
+    "Ketamine lowers inflammation in the brain, which may add to its effect on mood.",
+    "Ketamine may protect nerve cells from injury after a stroke or head trauma.",
+    "In brain slices, ketamine changed synaptic transmission in a different way.",
 )
 
 

@@ -27,6 +27,15 @@ def clinicwatch(*args, check=True, timeout=300) -> subprocess.CompletedProcess:
     return result
 
 
+@pytest.fixture
+def rule_only(monkeypatch):
+    """The relevance rule's sentence rule alone (pipeline.relevance.ENCODER_PATH off): what a test changes is
+    the rule's, not the encoder's."""
+    from pipeline import relevance
+
+    monkeypatch.setattr(relevance, "ENCODER_PATH", False)
+
+
 @pytest.fixture(scope="session")
 def crawled_demo(tmp_path_factory):
     """The demo sites plus two fixture sites in other styles, crawled and summarized once per session.

@@ -4,16 +4,9 @@ these tests."""
 
 import pytest
 
-from pipeline import relevance
 from pipeline.brain_claims import find_claims, lines_of, reference_owners
 from pipeline.claim_encoder import candidates
 from pipeline.relevance import THRESHOLD, assess_relevance, explanation
-
-
-@pytest.fixture
-def rule_only(monkeypatch):
-    """The sentence rule alone: what these tests change is the rule's, not the encoder's."""
-    monkeypatch.setattr(relevance, "ENCODER_PATH", False)
 
 
 @pytest.mark.parametrize("text", [

@@ -4,15 +4,9 @@ pipeline/relevance.py)."""
 
 import pytest
 
-from pipeline import relevance
 from pipeline.brain_claims import KETAMINE_WORD, find_claims, lines_of
 from pipeline.claim_encoder import candidates
 from pipeline.relevance import assess_relevance, explanation
-
-
-@pytest.fixture
-def rule_only(monkeypatch):
-    monkeypatch.setattr(relevance, "ENCODER_PATH", False)
 
 
 def test_the_items_of_a_background_heading_are_background(rule_only):
@@ -102,7 +96,3 @@ def test_other_spellings_of_ketamine_but_not_acetaminophen():
     for word in ("kétamine", "Ketamin", "cetamina", "escetamina", "ketamina"):
         assert KETAMINE_WORD.search(f"La {word} est"), word
     assert not KETAMINE_WORD.search("acetaminophen and acetaminofen")
-
-
-def test_rules_version():
-    assert relevance.RULES_VERSION == "relevance-4"
