@@ -56,7 +56,8 @@ SPLITS = {
 # (relevance heldout3 three times, the others once or twice, aggregates only).
 # Who labelled each split: the unit of bench/relevance_cv.py's leave-one-labeller-out estimate (each new
 # labeller's set scored as held out read 0.04-0.1 lower than the sets tuned on).
-LABELLERS = {"dev": "first", "heldout": "first", "heldout2": "second", "heldout3": "third", "heldout4": "fourth"}
+LABELLERS = {"dev": "first", "heldout": "first", "heldout2": "second", "heldout3": "third", "heldout4": "fourth",
+             "heldout5": "fifth"}
 TUNED_ON = {
     "relevance": {"dev", "heldout", "heldout2", "heldout3", "heldout4"},
     "summaries": {"dev", "heldout", "heldout2", "heldout3", "heldout4"},
