@@ -244,7 +244,7 @@ DEPENDS_ON_PREVIOUS = re.compile(
            |he|she|his|her|here|here['\u2019]s)\b
       | (?:however|but|and|or|so|yet|thus|hence|therefore|additionally|furthermore|moreover|also|still|nonetheless
            |nevertheless|instead(?!\s+of)|then|thereafter|similarly|likewise|otherwise|consequently|meanwhile|besides|plus
-           |again|rather|indeed|conversely|accordingly|subsequently|afterwards?|not\s+only\s+that|what['\u2019]s\s+more
+           |again|rather(?!\s+than)|indeed|conversely|accordingly|subsequently|afterwards?|not\s+only\s+that|what['\u2019]s\s+more
            |even\s+then|having\s+said\s+that|on\s+top\s+of\s+(?:this|that|it)|unlike\s+(?:this|these|that|those|it|them))\b
       | (?:no|yes),
       | in\s+(?:addition(?!\s+to)|other\s+words|fact|turn|short|contrast|particular|this|that|these|those|both)\b
@@ -318,12 +318,43 @@ DEPENDS_ON_PREVIOUS_MORE = re.compile(
 FRAGMENT = re.compile(rf"^(?:[-*\u2022\u25cf\u25aa\u25e6]\s*)*{_OPENING_QUOTE}(?!{_NAMES_TREATMENT}\b)[a-z](?![A-Z])")
 
 
+# Round 6 of issue 14 (the fourth labeller's posts, `heldout4`, declared tuning data), by kind of what the rules
+# above missed there: a personal pronoun among the first words ("Later that year he stopped ..."); a connective
+# that is no adverb in -ly ("Together, ...", "By doing so, ..."); a verbless fragment opening on "Not"; "that"
+# pointing back after a preposition ("with that feeling", "at that point"); "the other/latter" anywhere; a
+# comparison whose standard is absent ("works in a similar way"); a definite abstract subject ("The intention
+# is ...", "The journey ..."); a list item whose predicate has no subject ("Sleep: Improves rest ...", the
+# subject being in the list's intro); "also" up to the seventh word ("At the right dose, ketamine also ..."). "Rather
+# than X, Y" no longer counts as "Rather, ...". On the five tuning splits, marked sentences missed 87 to 66 of 754,
+# unmarked ones flagged 193 to 201 of 1675 (docs/decisions.md, round 6).
+DEPENDS_ON_PREVIOUS_ROUND6 = re.compile(
+    rf"""
+    ^(?:[-*\u2022\u25cf\u25aa\u25e6]\s*)*{_OPENING_QUOTE}(?:
+        (?:\S+\s+){{0,5}}?(?:he|she|him|his|her|hers)\b
+      | (?:together|altogether|collectively|combined),
+      | not\s+(?!only|everyone|everybody|every|all|many|much|enough)\w
+      | the\s+(?:intention|idea|aim|purpose|point|hope|downside|upside|truth|journey|work)\b(?!\s+of\b)
+      | (?:[^:.!?]{{2,60}}):\s+(?-i:[A-Z][a-z]+s)\s+(?!(?:are|were|have|had|has|may|might|can|could|will|would|should
+           |must|do|did|show|shown|suggest|report|find|found|need)\b)(?-i:[a-z])
+    )
+    | ^(?!.*\bnot\s+only\b)(?:\S+\s+){{1,6}}?also\b(?!\s+(?:known|called|referred)\b)
+    | \bdoing\s+(?:so|this|that)\b
+    | \b(?:at|in|with|from|of|for|on|by|to|during|after|before)\s+that\s+
+        (?!(?:it|its|they|their|he|she|we|you|ketamine|the|a|an|is|was|of)\b)[a-z]+\b
+    | \bthe\s+(?:latter|other\s+(?!hand\b|side\b|day\b))
+    | \bin\s+(?:a|the)\s+(?:similar|same|comparable|like)\s+(?:way|fashion|manner)\b(?!\s+(?:as|to)\b)
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
 def depends_on_previous(text: str, previous: str | None = None) -> bool:
     """Does the sentence need the sentence before it to be understood (see DEPENDS_ON_PREVIOUS,
-    DEPENDS_ON_PREVIOUS_MORE and FRAGMENT; with `previous`, the text of the sentence before, also
-    refers_back)?"""
-    return (DEPENDS_ON_PREVIOUS.search(text) is not None or DEPENDS_ON_PREVIOUS_MORE.search(text) is not None
-            or FRAGMENT.match(text) is not None or (previous is not None and refers_back(text, previous)))
+    DEPENDS_ON_PREVIOUS_MORE, DEPENDS_ON_PREVIOUS_ROUND6 and FRAGMENT; with `previous`, the text of the sentence
+    before, also refers_back)?"""
+    return any(pattern.search(text) is not None
+               for pattern in (DEPENDS_ON_PREVIOUS, DEPENDS_ON_PREVIOUS_MORE, DEPENDS_ON_PREVIOUS_ROUND6)) or (
+        FRAGMENT.match(text) is not None or (previous is not None and refers_back(text, previous)))
 
 
 # Round 5 of issue 14 (the third labeller's posts, `heldout3`, declared tuning data): not a kind of wording but a
@@ -337,10 +368,11 @@ def depends_on_previous(text: str, previous: str | None = None) -> bool:
 # 6 unmarked: too many for the detector alone, cheap for a summary, which takes such a sentence only with the
 # one before. A phrase followed by "of" ("the use of ketamine") is defined where it stands; without that and the
 # word list below (reading "the infusion will" as a phrase "infusion will"), 44 unmarked were flagged.
+# Round 6: "also" moved to DEPENDS_ON_PREVIOUS_ROUND6 (among the first seven words, wording alone), since the fourth
+# labeller marked it further in ("At the right dose, ketamine also has ...").
 _DEFINITE_SUBJECT = re.compile(rf"^{_OPENING_QUOTE}(?:\S+\s+){{0,3}}?the\s+((?:[^\W\d_][\w-]+\s*){{1,2}})(?:\s+(\w+))?",
                                re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w-]+")
-_ADDITIVE = re.compile(r"^(?:\S+\s+){1,2}?also\b", re.IGNORECASE)
 # Words that end a noun phrase ("the infusion will ...", "the use of ...") or are not nouns of one.
 _NOT_NOUNS = frozenset((
     "of", "for", "to", "in", "on", "at", "by", "with", "from", "and", "or", "but", "as", "than", "that",
@@ -362,10 +394,8 @@ def _stem(word: str) -> str:
 
 def refers_back(text: str, previous: str) -> bool:
     """Does a definite noun phrase among the sentence's first words ("the neurotransmitter", "the ketamine")
-    take its noun from `previous`, the sentence before, or does "also" among its first three words add to it?
-    A phrase followed by "of" is defined where it stands ("the use of ketamine")."""
-    if _ADDITIVE.match(text):
-        return True
+    take its noun from `previous`, the sentence before? A phrase followed by "of" is defined where it stands
+    ("the use of ketamine")."""
     match = _DEFINITE_SUBJECT.match(text)
     if match is None:
         return False

@@ -1,6 +1,7 @@
 """Round 5 of issue 14: a sentence leans on the one before when a definite noun phrase among its first words takes
-its noun from that sentence, or "also" adds to it (pipeline.sentences.refers_back), and a summary takes such a
-sentence only with the one before. Every text here was written for these tests."""
+its noun from that sentence (pipeline.sentences.refers_back; "also", read here in round 5, is read by the wording
+alone since round 6: tests/test_sentences_round6.py), and a summary takes such a sentence only with the one before.
+Every text here was written for these tests."""
 
 from __future__ import annotations
 
@@ -26,9 +27,6 @@ from summaries.extractive import ExtractiveSummarizer, pieces
      "Researchers saw that the mice regained lost dendritic spines within a day."),
     ("Many clinics now offer a nasal spray as well as infusions.",
      "The spray is taken under supervision and needs two hours of observation."),
-    # "also" adds to what the sentence before said
-    ("Ketamine blocks NMDA receptors on inhibitory neurons.",
-     "Ketamine also lowers inflammation markers that run high in depression."),
 ])
 def test_a_definite_subject_named_in_the_sentence_before_refers_back(previous, text):
     assert refers_back(text, previous)

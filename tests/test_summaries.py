@@ -465,7 +465,6 @@ def test_sentences_that_lean_on_the_one_before_are_recognised(text):
     "Instead of raising serotonin, ketamine acts on the glutamate system of the brain.",
     "In addition to faster relief, ketamine lowers suicidal thoughts in many patients.",
     "Side effects of ketamine usually fade within an hour of each infusion.",
-    "Ketamine can also cause blood pressure and heart rate to rise for an hour.",
     "Historically, ketamine has been used by anesthesiologists in emergency rooms.",
     "Ketamine, with its unusual action on glutamate, lifts mood within hours for many patients.",
     "With a carefully planned schedule of booster visits, it is possible to stay well for months.",
