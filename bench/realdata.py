@@ -40,6 +40,7 @@ SUMMARIES_CSV = DATA / "real-summaries.csv"
 EXCERPT_CHARS = 2000
 # Each split and where it came from, in the order the benches report them.
 SPLITS = {
+    "heldout6": "sixth labeller, new sites",
     "heldout5": "fifth labeller, new sites",
     "heldout4": "fourth labeller, new sites",
     "heldout3": "third labeller, new sites",
@@ -58,7 +59,7 @@ SPLITS = {
 # Who labelled each split: the unit of bench/relevance_cv.py's leave-one-labeller-out estimate (each new
 # labeller's set scored as held out read 0.04-0.1 lower than the sets tuned on).
 LABELLERS = {"dev": "first", "heldout": "first", "heldout2": "second", "heldout3": "third", "heldout4": "fourth",
-             "heldout5": "fifth"}
+             "heldout5": "fifth", "heldout6": "sixth"}
 TUNED_ON = {
     "relevance": {"dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"},
     "summaries": {"dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"},
