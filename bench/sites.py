@@ -30,6 +30,14 @@ of the crawl (the machine may be shared). --profile runs our first crawl under c
 Bars (issue 16): the first crawl within 1.3x bare Scrapy's wall time at 1,000 sites; peak memory
 within 15 % from 1,000 to 3,000 sites; 2 workers at least 1.5x one where the crawl is CPU-bound.
 
+Last measured (x86_64, 2 cores, shared, load 2.6 to 5.9; docs/decisions.md, "Many sites in one
+crawl"): 100 sites, 6,749 pages, first crawl in-process 330, 335 and 392 s wall, 114, 118 and 132 s
+CPU (17 to 19.5 ms a page; 140 and 145 s before CONCURRENT_ITEMS = 4 and the numpy MinHash), 245 MiB; with
+CLINICWATCH_EXTRACT_PROCESSES=auto (a pool of 1), in turn with those, 331 and 349 s, 125 and
+137 s, 406 to 419 MiB with the pool: politeness-bound, the pool gains nothing here. Bare Scrapy
+(last round): 301 s, 28 s CPU, 104 MiB. 1,000 sites (last round, pool of 1): ours 3,257 s wall,
+1,587 s CPU; bare 780 s, 282 s. 3,000 sites: not measured.
+
     python -m bench.sites [--sites 100 1000 3000] [--workers 2] [--max-posts 200]
                           [--crawls rerun bare] [--profile DIR] [-s CLINICWATCH_EXTRACT_PROCESSES=0]"""
 
@@ -399,6 +407,8 @@ def run_size(count: int, args, workdir: Path) -> list[Measure]:
         sources.write_text(sources_toml([Source(name=s.name, url=source_url(s, port)) for s in specs]))
         db_path = workdir / f"sites-{count}.db"
         profile = args.profile / f"first-{count}.prof" if args.profile else None
+        if profile:
+            profile.parent.mkdir(parents=True, exist_ok=True)  # else cProfile fails, silently, at the end
         ours = [x for setting in args.settings for x in ("-s", setting)]
         measures = [clinicwatch_crawl(FIRST, count, sources, db_path, ours, profile=profile)]
         print(measures[-1].line(), flush=True)

@@ -66,7 +66,7 @@ def do_crawl(sources_path, db_path, sites, max_pages_per_site, allow_private_hos
 def do_summarize(db_path, summarizer, model, allow_download, batch_size, limit) -> int:
     db = open_existing(db_path)
     check_writable(db)  # before torch loads and a model with it (exit 3)
-    from summaries import load_summarizer
+    from summaries import ModelNotAvailableError, load_summarizer
     from summaries.batch import summarize_pending
 
     if summarizer == "abstractive" and model is None:
@@ -76,7 +76,10 @@ def do_summarize(db_path, summarizer, model, allow_download, batch_size, limit) 
         engine = load_summarizer(summarizer, model, allow_download=allow_download, runtime=runtime)
     except (OSError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
-    written = summarize_pending(db, engine, batch_size=batch_size, limit=limit, progress=True)
+    try:  # the extractive summarizer's model loads on the first pending post, if there is one
+        written = summarize_pending(db, engine, batch_size=batch_size, limit=limit, progress=True)
+    except ModelNotAvailableError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"summaries written: {written} ({engine.method}, {engine.model})")
     return written
 

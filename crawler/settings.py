@@ -32,9 +32,10 @@ CLINICWATCH_LEASE_TIMEOUT = 60.0  # seconds
 
 # Text extraction, relevance and fingerprints of each post page run in this many processes beside
 # the crawling one (pipeline/offload.py): 0 runs them in the crawling process, "auto" in the usable
-# cores less one. The database is the same either way. Off by default: on a shared 2-core machine
-# the pool cost 14 % more CPU and 190 MB more memory for 100 sites, and its wall-time gain on free
-# cores is not measured yet (docs/decisions.md, "Many sites in one crawl").
+# cores less one. The database is the same either way. Off by default: on a 2-core machine a 100-site
+# crawl took the same wall time with a pool of 1 as without (331 and 349 s against 330 and 335 s, runs
+# in turn: it is bound by politeness, not CPU) for 9 to 16 % more CPU and 160 MB more memory
+# (docs/decisions.md, "Many sites in one crawl").
 CLINICWATCH_EXTRACT_PROCESSES = 0
 
 # Politeness: say who we are, obey robots.txt, adapt to the server's speed.
@@ -48,6 +49,11 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_DELAY = 0.5
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# What one response yields (one post, or a listing's and a sitemap's requests) is handled by this many
+# asyncio tasks: Scrapy starts all of them for every response, and its default of 100 cost 0.6 ms
+# of CPU per response here for nothing, where 4 cost 0.06 ms (issue 16; docs/decisions.md, "Many
+# sites in one crawl"). Pages still go through the item pipelines many at once, one per response.
+CONCURRENT_ITEMS = 4
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # no control port on a nightly job

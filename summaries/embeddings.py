@@ -23,14 +23,10 @@ from collections import OrderedDict
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
-import torch
-from transformers import AutoModel, AutoTokenizer
-from transformers.utils import logging as transformers_logging
 
-from pipeline.pooled_encoder import PooledEncoder
 from pipeline.sentence_model import (
     MAX_TOKENS,
     files_digest,
@@ -39,12 +35,18 @@ from pipeline.sentence_model import (
 )
 from pipeline.sentence_model import MODEL_PACKAGE as DEFAULT_MODEL_PACKAGE
 
+if TYPE_CHECKING:
+    import torch
+
 RUNTIMES = ("auto", "onnx-int8", "torch")
 # The int8 runtime keeps the embeddings of the sentences it embedded last, by text: posts of one site
 # repeat their disclaimers and "About us" lines, and the press releases of the speed benchmark a
 # quarter of their sentences. Each sentence runs alone, so a kept embedding is bitwise the one it
 # would compute again. About 1.5 kB a sentence: 6 MB at most.
 EMBEDDING_CACHE_SIZE = 4096
+# What SentenceEncoder loads on first use (torch, transformers and the model: 5 to 8 s), so that a
+# `clinicwatch summarize` with nothing pending, as most nightly runs are, loads none of it.
+_LOADED_ON_FIRST_USE = frozenset({"tokenizer", "model", "device", "pooled", "runtime", "_onnx"})
 
 
 class ModelNotAvailableError(OSError):
@@ -94,6 +96,8 @@ def unavailable_message(model: str, allow_download: bool, error: Exception) -> s
 @contextmanager
 def quiet_loading() -> Iterator[None]:
     """Without transformers' "Loading weights" progress bar, which it draws on every load."""
+    from transformers.utils import logging as transformers_logging
+
     was_enabled = transformers_logging.is_progress_bar_enabled()
     transformers_logging.disable_progress_bar()
     try:
@@ -104,6 +108,8 @@ def quiet_loading() -> Iterator[None]:
 
 
 def device_for(device: str | torch.device | None) -> torch.device:
+    import torch
+
     return torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
 
 
@@ -118,7 +124,9 @@ class SentenceEncoder:
     """Turns sentences into unit-length vectors, so a dot product is their cosine similarity.
 
     runtime: "auto" (ONNX Runtime int8 on a CPU when onnxruntime is installed, else torch),
-    "onnx-int8" or "torch".
+    "onnx-int8" or "torch". With "auto", no device and the weights on this machine, the model and
+    torch load on first use (its name and revision, what finds a summary pending, need neither);
+    otherwise now, so that a model or runtime that cannot be had fails at once.
     """
 
     def __init__(
@@ -131,21 +139,39 @@ class SentenceEncoder:
     ):
         if runtime not in RUNTIMES:
             raise ValueError(f"unknown runtime {runtime!r}; choose from {', '.join(RUNTIMES)}")
-        source = model_source(model)
+        self.source = model_source(model)
+        self.name = readable_name(self.source)
+        self._loading = (allow_download, device, runtime)
+        self._kept: OrderedDict[str, np.ndarray] = OrderedDict()
+        # A path that is not a directory is no hub id either: loading it now says it does not exist.
+        weights_here = not looks_like_path(self.source) or Path(self.source).is_dir()
+        if not (runtime == "auto" and device is None and weights_here and self.revision is not None):
+            self._load()
+
+    def __getattr__(self, name: str):
+        # Only for attributes not set yet: the ones _load sets, asked for before it ran.
+        if name in _LOADED_ON_FIRST_USE and "_loading" in self.__dict__:
+            self._load()
+            return getattr(self, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _load(self) -> None:
+        from transformers import AutoModel, AutoTokenizer
+
+        from pipeline.pooled_encoder import PooledEncoder
+
+        allow_download, device, runtime = self.__dict__.pop("_loading")
         try:
             with quiet_loading():
-                self.tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=not allow_download)
-                self.model = AutoModel.from_pretrained(source, local_files_only=not allow_download)
+                self.tokenizer = AutoTokenizer.from_pretrained(self.source, local_files_only=not allow_download)
+                self.model = AutoModel.from_pretrained(self.source, local_files_only=not allow_download)
         except (OSError, ValueError) as exc:
-            raise ModelNotAvailableError(unavailable_message(source, allow_download, exc)) from exc
-        self.source = source
-        self.name = readable_name(source)
+            raise ModelNotAvailableError(unavailable_message(self.source, allow_download, exc)) from exc
         self.device = device_for(device)
         self.model.to(self.device).eval()
         self.pooled = PooledEncoder(self.model).eval()
         self.runtime = self._choose_runtime(runtime)
         self._onnx = None
-        self._kept: OrderedDict[str, np.ndarray] = OrderedDict()
         if self.runtime == "onnx-int8":
             from pipeline.onnx_int8 import Int8SentenceModel
 
@@ -184,6 +210,8 @@ class SentenceEncoder:
 
             return {"runtime": self.runtime, "onnxruntime": self._onnx.version, "export": EXPORT_VERSION,
                     "max_tokens": MAX_TOKENS}
+        import torch
+
         return {"runtime": self.runtime, "torch": torch.__version__, "device": self.device.type,
                 "max_tokens": MAX_TOKENS}
 
@@ -198,6 +226,8 @@ class SentenceEncoder:
             return self._encode_int8(sentences)
         ids = self.token_ids(sentences)
         embeddings = np.zeros((len(sentences), self.dimension), dtype=np.float32)
+        import torch
+
         with torch.inference_mode():
             for rows in length_batches([len(row) for row in ids], batch_size):
                 batch = self.tokenizer.pad({"input_ids": [ids[i] for i in rows]}, return_tensors="pt").to(self.device)

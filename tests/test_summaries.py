@@ -360,12 +360,37 @@ def test_int8_model_is_built_once_per_weights_and_rebuilt_identically(encoder, t
     monkeypatch.setenv("CLINICWATCH_CACHE_DIR", str(tmp_path))
     fresh = SentenceEncoder()
     built = cached_model_path(fresh.name, fresh.revision)
+    assert not built.exists()  # nothing loads or builds before the first sentence
+    np.testing.assert_array_equal(fresh.encode(RUNTIME_SENTENCES), encoder.encode(RUNTIME_SENTENCES))
     assert built.is_file() and built.is_relative_to(tmp_path)
     assert [p.name for p in built.parent.iterdir()] == [built.name]  # no temporary files left
-    np.testing.assert_array_equal(fresh.encode(RUNTIME_SENTENCES), encoder.encode(RUNTIME_SENTENCES))
     stamp = built.stat().st_mtime_ns
-    SentenceEncoder()
+    assert SentenceEncoder().runtime == "onnx-int8"
     assert built.stat().st_mtime_ns == stamp
+
+
+NO_OP_SUMMARIZE = """
+import sys
+from clinicwatch.cli import cli
+cli(["summarize", "--db", sys.argv[1]], standalone_mode=False)
+print(sorted(name for name in ("torch", "transformers", "onnxruntime") if name in sys.modules))
+"""
+
+
+def test_summarize_with_nothing_pending_loads_no_model(tmp_path):
+    # A nightly run whose crawl found nothing new: before, summarize imported torch and transformers and
+    # loaded the model (5 to 8 s) to find that out.
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "nothing-pending.db"
+    db.open_db(path).close()
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    run = subprocess.run([sys.executable, "-c", NO_OP_SUMMARIZE, str(path)], capture_output=True, text=True,
+                         cwd=root, env={**os.environ, "PYTHONPATH": root}, check=True)
+    assert "summaries written: 0" in run.stdout
+    assert run.stdout.strip().splitlines()[-1] == "[]"
 
 
 # --- selection ------------------------------------------------------------------------
