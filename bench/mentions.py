@@ -102,6 +102,14 @@ same way; docs/decisions.md):
   reference list's abbreviated journal line alone ("Arch Gen Psychiatry.") names a journal.
 - condition: the "depressive phase of bipolar disorder" is bipolar_depression, not depression.
 
+The fifth labeller's guide (heldout5, and the labellers after it; rules mentions-10) adds the conditions
+addiction (substance or alcohol use disorder, alcoholism, a drug's abuse or dependence; not
+"alcohol" alone, nor a risk of addiction) and eating_disorders (anorexia, bulimia, binge eating),
+maps migraine to chronic_pain, and asks for call_to_action:consultation (an invitation to book a
+consultation, free or not) instead of free_consultation. Each split is scored on its own guide's
+concepts (in_guide). A small share of patients ("only 30% of patients improve on standard pills")
+is no success rate (heldout5's labeller; heldout's counted one).
+
 Scores are over (sentence, category:concept) pairs. The reference beside ours is the naive
 rule, a concept found wherever its name appears in the sentence ("bdnf", "rapid relief").
 
@@ -179,12 +187,29 @@ def naive(sentence: str, concepts: list[str]) -> set[str]:
     return {label for label in concepts if label.split(":", 1)[1].replace("_", " ") in lowered}
 
 
+# The concepts a labeller was asked for: the fifth labeller's guide (heldout5, and the labellers after it) added
+# addiction, eating_disorders and consultation (an invitation to book one, free or not) and has no
+# free_consultation; the guide before it (every earlier split and the fixture set) the reverse. A concept is
+# scored on a split only when its labeller's guide listed it (mentions-10): a labeller never asked for addiction
+# left it unlabelled, which says nothing of whether a sentence names it.
+FIRST_GUIDE_SPLITS = {"dev", "held-out", "heldout", "heldout2", "heldout3", "heldout4"}
+ADDED_BY_FIFTH_GUIDE = {"condition:addiction", "condition:eating_disorders", "call_to_action:consultation"}
+DROPPED_BY_FIFTH_GUIDE = {"call_to_action:free_consultation"}
+
+
+def in_guide(split: str, label: str) -> bool:
+    """Whether the guide the split was labelled by asked for this label's concept."""
+    if split in FIRST_GUIDE_SPLITS:
+        return label not in ADDED_BY_FIFTH_GUIDE
+    return label not in DROPPED_BY_FIFTH_GUIDE
+
+
 def score(rows: list[dict], finder: Finder) -> dict:
     tp = fp = fn = 0
     per_category: Counter = Counter()
     errors = []
     for row in rows:
-        found = finder(row["sentence"])
+        found = {label for label in finder(row["sentence"]) if in_guide(row.get("split", "dev"), label)}
         for label in found | row["gold"]:
             category = label.split(":", 1)[0]
             if label in found and label in row["gold"]:

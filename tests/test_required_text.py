@@ -86,6 +86,11 @@ EXAMPLES = [
     "See J. Psychopharmacol., 29, 12 and (Science 2019, p. 4).",
     "Arch Gen Psychiatry.",
     "Book a free intake phone call today.",
+    # mentions-10's rules of their own.
+    "We treat substance use disorder, alcoholism and opioid dependence; many adults with AUD.",
+    "Eating disorders such as anorexia and binge eating; EDs in general.",
+    "This review (2022) and the KINDLE Trial were funded by the Hope Foundation; Roe J. A paper, № 79, с. 133.",
+    "Text 9-8-8 or phone 01632 960 123.",
 ]
 
 
@@ -110,7 +115,7 @@ def _texts() -> list[str]:
 # A concept with more than one rule (citation:study) is checked under a name for each: study, study#2, ...
 FILTERED = {}
 for _category, _rules in COMPILED.items():
-    for _concept, _pattern, _ in _rules:
+    for _concept, _pattern, *_ in _rules:
         _name = _number = f"{_category}:{_concept}"
         _count = 1
         while _number in FILTERED:
@@ -121,7 +126,7 @@ FILTERED |= {"relevance:ketamine": KETAMINE, "relevance:plasticity": PLASTICITY,
 
 
 def test_mention_rules_are_filtered_with_their_own_literals():
-    filters = [(concept, literals) for rules in COMPILED.values() for concept, _, literals in rules]
+    filters = [(concept, literals) for rules in COMPILED.values() for concept, _, literals, _ in rules]
     assert dict(filters)["metaplasticity"].literals == ("metaplastic",)
     # Only the phone number rule, all digits and separators, goes unfiltered (its rule of numbers
     # with a country's code needs a "+").
